@@ -45,7 +45,11 @@ export function stringMap(description: string) {
   });
 }
 
-export function stringSet(description: string, items: TSchema = Type.String(), extra: Extra = {}) {
+export function stringSet<S extends TSchema = ReturnType<typeof Type.String>>(
+  description: string,
+  items: S = Type.String() as unknown as S,
+  extra: Extra = {},
+) {
   return Type.Array(items, { description, 'x-kubernetes-list-type': 'set', ...extra });
 }
 
