@@ -1040,7 +1040,9 @@ describe('update windows (core/windows)', () => {
         const from = new Date(base + ((device * 7_919 * 60_000) % (14 * 86_400_000)));
         const next = nextAllowedInstant(from, rules(zone, { blackouts: CHRISTMAS }));
         expect(next, `device ${device}`).to.not.equal(null);
-        expect(isAllowed(next as Date, rules(zone, { blackouts: CHRISTMAS })), `device ${device}`).to.equal(true);
+        expect(isAllowed(next as Date, rules(zone, { blackouts: CHRISTMAS })), `device ${device}`).to.equal(
+          true,
+        );
         expect((next as Date).getTime()).to.be.at.least(from.getTime());
       }
     });

@@ -38,5 +38,13 @@ export const BlockedReason = {
   DeviceNotFound: 'DeviceNotFound',
   /** The plan is suspended. */
   Suspended: 'Suspended',
+  /** The requested release's date is still ahead: it cannot be installed before it is out. */
+  NotReleased: 'NotReleased',
+  /** The device's zone (or a plan's schedule zone) is not an IANA zone, so no local time can be computed. */
+  InvalidTimeZone: 'InvalidTimeZone',
+  /** A plan's schedule names no valid local time in a valid zone. */
+  InvalidSchedule: 'InvalidSchedule',
+  /** The policy's business hours or blackouts cannot be read. */
+  InvalidPolicy: 'InvalidPolicy',
 } as const;
 export type BlockedReason = (typeof BlockedReason)[keyof typeof BlockedReason];
