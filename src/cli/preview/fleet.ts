@@ -1,0 +1,101 @@
+// Turns loaded documents into the Fleet the core plans over: validated, defaulted, one object per name.
+// Devices keep status.reported and the simulator annotations as read: the core picks the running versions
+// from them (status.reported field by field, else the annotations).
+import type { FirmwareRelease, TeamsDevice, UpdatePlan, UpdatePolicy } from '../../api/v1alpha1/index.js';
+import type { Fleet } from '../../core/timeline.js';
+import { admit } from './admission.js';
+import { semanticProblems } from './checks.js';
+import { describeSource, type SourceRef, UsageError } from './errors.js';
+import type { RawObject } from './load.js';
+import { classify, displayName, where } from './objects.js';
+
+export interface BuiltFleet {
+  fleet: Fleet;
+  /** Objects read but not planned with, by kind: DeviceProxyPools (validated) and other kinds (not). */
+  unused: Map<string, number>;
+  /** Things worth knowing that do not stop the preview. */
+  warnings: string[];
+}
+
+function missingPolicyWarnings(fleet: Fleet): string[] {
+  const policies = new Set(fleet.policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`));
+  return fleet.devices
+    .filter((d) => d.spec.policy !== 'default' && !policies.has(`${d.metadata.namespace}/${d.spec.policy}`))
+    .map(
+      (d) =>
+        `warning: TeamsDevice ${d.metadata.namespace}/${d.metadata.name} names UpdatePolicy "${d.spec.policy}", ` +
+        'which is not in the input; the UpdatePolicy defaults apply',
+    );
+}
+
+/** Accepted because a device keeps a phase it had, but refused by the API server on create. */
+function keptPhaseWarnings(fleet: Fleet): string[] {
+  return fleet.devices
+    .filter(
+      (d) =>
+        d.spec.type === 'TeamsRoomsAndroid' &&
+        d.spec.license === 'Basic' &&
+        d.spec.firmwareAutoUpdate.phase !== 'General',
+    )
+    .map(
+      (d) =>
+        `warning: TeamsDevice ${d.metadata.namespace}/${d.metadata.name} is a Basic TeamsRoomsAndroid in phase ` +
+        `${d.spec.firmwareAutoUpdate.phase}: the API server refuses that on create (phase assignment is a Pro ` +
+        'feature); preview takes it as the phase the device kept',
+    );
+}
+
+export function buildFleet(objects: readonly RawObject[]): BuiltFleet {
+  const problems: string[] = [];
+  const seen = new Map<string, SourceRef>();
+  const unused = new Map<string, number>();
+  const count = (kind: string) => unused.set(kind, (unused.get(kind) ?? 0) + 1);
+  const fleet: Fleet = { devices: [], releases: [], policies: [], plans: [] };
+
+  for (const { ref, value } of objects) {
+    const classified = classify(ref, value);
+    if (classified.use === 'invalid') {
+      problems.push(...classified.problems);
+      continue;
+    }
+    if (classified.use === 'ignored') {
+      count(classified.kind);
+      continue;
+    }
+    const { id } = classified;
+    const at = where(ref, id);
+    const key = displayName(id);
+    const first = seen.get(key);
+    if (first) {
+      problems.push(`${at}: duplicate ${key}: already defined in ${first.file} (${describeSource(first)})`);
+      continue;
+    }
+    seen.set(key, ref);
+
+    const admitted = admit(id.kind, classified.object);
+    const objectProblems = [...admitted.problems, ...semanticProblems(id.kind, admitted.object)];
+    if (objectProblems.length > 0) {
+      problems.push(...objectProblems.map((problem) => `${at}: ${problem}`));
+      continue;
+    }
+    const object = admitted.object as unknown;
+    switch (id.kind) {
+      case 'TeamsDevice':
+        fleet.devices.push(object as TeamsDevice);
+        break;
+      case 'FirmwareRelease':
+        fleet.releases.push(object as FirmwareRelease);
+        break;
+      case 'UpdatePolicy':
+        fleet.policies.push(object as UpdatePolicy);
+        break;
+      case 'UpdatePlan':
+        fleet.plans.push(object as UpdatePlan);
+        break;
+      default:
+        count(id.kind);
+    }
+  }
+  if (problems.length > 0) throw new UsageError(problems);
+  return { fleet, unused, warnings: [...missingPolicyWarnings(fleet), ...keptPhaseWarnings(fleet)] };
+}
