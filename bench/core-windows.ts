@@ -7,7 +7,11 @@ const DEVICES = 10_000;
 function rules(zone: string): WindowRules {
   return {
     zone,
-    businessHours: { days: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'], start: '08:00', end: '18:00' },
+    businessHours: {
+      days: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'],
+      start: '08:00',
+      end: '18:00',
+    },
     blackouts: [{ from: '2026-12-24', to: '2026-12-26', reason: 'Holidays' }],
   };
 }
@@ -19,4 +23,6 @@ for (let device = 0; device < DEVICES; device++) {
   nextAllowedInstant(from, rules(ZONES[device % ZONES.length] as string));
 }
 const ms = performance.now() - started;
-console.log(`nextAllowedInstant: ${DEVICES} devices in ${ms.toFixed(0)} ms (${((ms * 1000) / DEVICES).toFixed(1)} µs each)`);
+console.log(
+  `nextAllowedInstant: ${DEVICES} devices in ${ms.toFixed(0)} ms (${((ms * 1000) / DEVICES).toFixed(1)} µs each)`,
+);
