@@ -1,6 +1,6 @@
 import { DeviceProxyPoolKind } from './deviceproxypool.js';
 import { FirmwareReleaseKind } from './firmwarerelease.js';
-import type { KindDefinition } from './kind.js';
+import type { KindDefinition, PrinterColumn } from './kind.js';
 import { GROUP, VERSION } from './schema-kit.js';
 import { TeamsDeviceKind } from './teamsdevice.js';
 import { UpdatePlanKind } from './updateplan.js';
@@ -69,6 +69,11 @@ function relaxDefaulted(node: unknown): unknown {
   return out;
 }
 
+/** Wide-only columns (priority > 0) after the rest, so `-o wide` adds them after AGE as it does for Pods. */
+function widestLast(columns: readonly PrinterColumn[]): PrinterColumn[] {
+  return [...columns.filter((c) => !c.priority), ...columns.filter((c) => c.priority)];
+}
+
 function schemaOf(value: unknown): Record<string, unknown> {
   return relaxDefaulted(plain(value)) as Record<string, unknown>;
 }
@@ -123,7 +128,7 @@ export function crdFor(def: KindDefinition): CustomResourceDefinition {
             },
           },
           subresources: { status: {} },
-          additionalPrinterColumns: plain(def.printerColumns),
+          additionalPrinterColumns: plain(widestLast(def.printerColumns)),
         },
       ],
     },
