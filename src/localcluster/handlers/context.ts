@@ -1,0 +1,27 @@
+// What every request handler reaches: the object API, the database, the served resources, the logger.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { ResourceRoute } from '../http/route.js';
+import type { Registry, Served } from '../registry.js';
+import type { ObjectApi } from '../rest/objects.js';
+import type { Database } from '../store/database.js';
+import type { Presentation } from './present.js';
+
+export interface ServerContext {
+  api: ObjectApi;
+  db: Database;
+  registry: Registry;
+  logger: Logger;
+}
+
+export interface ResourceRequest {
+  ctx: ServerContext;
+  req: IncomingMessage;
+  res: ServerResponse;
+  route: ResourceRoute;
+  query: URLSearchParams;
+  served: Served;
+  /** The namespace of the URL; undefined for cluster-scoped kinds and for lists across namespaces. */
+  namespace: string | undefined;
+  presentation: Presentation;
+}

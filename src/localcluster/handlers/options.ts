@@ -1,0 +1,34 @@
+// Query parameters shared by the write verbs.
+import { badRequest } from '../errors.js';
+import { parseFieldValidation } from '../rest/fields.js';
+import type { PatchOptions } from '../rest/patch.js';
+
+export function parseDryRun(query: URLSearchParams): boolean {
+  const values = query.getAll('dryRun');
+  for (const value of values) {
+    if (value !== 'All') throw badRequest(`Invalid dryRun value: ${value}. Valid values: All`);
+  }
+  return values.length > 0;
+}
+
+/** kube-apiserver's default field manager: the User-Agent up to its first '/'. */
+export function managerFromUserAgent(userAgent: string | undefined): string | undefined {
+  if (!userAgent) return undefined;
+  const name = (userAgent.split('/')[0] ?? '').trim();
+  return name === '' ? undefined : name.slice(0, 128);
+}
+
+export function writeOptions(query: URLSearchParams, subresource?: string, userAgent?: string): PatchOptions {
+  const fieldManager = query.get('fieldManager') ?? undefined;
+  if (fieldManager !== undefined && fieldManager.length > 128) {
+    throw badRequest(`fieldManager: Too long: may not be longer than 128`);
+  }
+  return {
+    dryRun: parseDryRun(query),
+    fieldValidation: parseFieldValidation(query.get('fieldValidation')),
+    ...(fieldManager ? { fieldManager } : {}),
+    ...(managerFromUserAgent(userAgent) ? { defaultFieldManager: managerFromUserAgent(userAgent) } : {}),
+    force: query.get('force') === 'true',
+    ...(subresource ? { subresource } : {}),
+  };
+}

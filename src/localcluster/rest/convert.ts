@@ -1,0 +1,42 @@
+// Between the stored form of an object and the form one served version returns.
+import { badRequest } from '../errors.js';
+import type { Served } from '../registry.js';
+import type { JsonObject } from '../resource-type.js';
+import type { Entry } from '../store/entry.js';
+import { isObject } from '../util/json.js';
+
+/** The served form of a stored object, as a new object. */
+export function toServed(served: Served, stored: JsonObject): JsonObject {
+  if (served.conversion) return served.conversion.fromStorage(stored);
+  if (served.apiVersion !== served.storageApiVersion) stored.apiVersion = served.apiVersion;
+  return stored;
+}
+
+/** The served form of a stored entry as JSON, without parsing when no conversion is needed. */
+export function servedJson(served: Served, entry: Entry): string {
+  if (!served.conversion && served.apiVersion === served.storageApiVersion) return entry.json;
+  return JSON.stringify(toServed(served, entry.object()));
+}
+
+/**
+ * Checks the apiVersion and kind a client sent (both optional) and returns the object in stored form.
+ */
+export function fromRequest(served: Served, body: unknown): JsonObject {
+  if (!isObject(body)) throw badRequest('the request body must be a JSON or YAML object');
+  const { apiVersion, kind } = body;
+  if (apiVersion !== undefined && apiVersion !== '' && apiVersion !== served.apiVersion) {
+    throw badRequest(
+      `the API version in the data (${String(apiVersion)}) does not match the expected API version (${served.apiVersion})`,
+    );
+  }
+  if (kind !== undefined && kind !== '' && kind !== served.type.kind) {
+    throw badRequest(
+      `the kind in the data (${String(kind)}) does not match the expected kind (${served.type.kind})`,
+    );
+  }
+  body.apiVersion = served.apiVersion;
+  body.kind = served.type.kind;
+  const stored = served.conversion ? served.conversion.toStorage(body) : body;
+  stored.apiVersion = served.storageApiVersion;
+  return stored;
+}
