@@ -1,0 +1,364 @@
+// The operator's configuration, parsed once from flags and environment into a frozen object that is passed
+// down (no module reads process.env). Flags win over environment variables, which win over defaults.
+import { delimiter, join } from 'node:path';
+
+export const TRANSPORTS = ['memory', 'mqtt'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type KubeconfigSource = 'flag' | 'env' | 'in-cluster' | 'default';
+
+export interface Config {
+  /** --help was given: print configHelp() and exit. */
+  help: boolean;
+  /** Where the Kubernetes connection comes from; `paths` is empty for in-cluster. */
+  kubeconfig: { source: KubeconfigSource; paths: readonly string[] };
+  /** The one namespace watched; undefined: all namespaces. */
+  namespace: string | undefined;
+  transport: Transport;
+  /** Set when transport is mqtt. May hold credentials: log redactConfig(config), not config. */
+  mqttUrl: string | undefined;
+  metricsPort: number;
+  healthPort: number;
+  leaderElect: boolean;
+  leaseNamespace: string;
+  leaseName: string;
+  /** ISO instant the operator's clock starts at; undefined: now. */
+  clockStart: string | undefined;
+  /** Simulated seconds per real second (1: real time). */
+  clockSpeed: number;
+  logLevel: LogLevel;
+  /** This instance's name (POD_NAME, else HOSTNAME): the base of the leader-election identity. */
+  instanceName: string | undefined;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  /** One line per problem, each naming its flag. */
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(
+      `invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}\nRun with --help for the flags.`,
+    );
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+interface FlagSpec {
+  name: string;
+  boolean?: boolean;
+  arg?: string;
+  env?: string;
+  default: string;
+  help: string;
+}
+
+export const DEFAULT_LEASE_NAME = 'teams-device-operator';
+
+const FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'kubeconfig',
+    arg: 'PATH',
+    env: 'KUBECONFIG',
+    default: 'in-cluster when KUBERNETES_SERVICE_HOST is set, else ~/.kube/config',
+    help: 'kubeconfig file to connect with (KUBECONFIG may list several, separated by ":")',
+  },
+  {
+    name: 'namespace',
+    arg: 'NAME',
+    default: 'all namespaces',
+    help: 'watch only this namespace (cluster-scoped FirmwareReleases are always watched)',
+  },
+  {
+    name: 'transport',
+    arg: 'memory|mqtt',
+    default: 'mqtt when --mqtt-url is given, else memory',
+    help: 'how commands reach devices: in-process simulated devices, or an MQTT broker',
+  },
+  {
+    name: 'mqtt-url',
+    arg: 'URL',
+    env: 'TDO_MQTT_URL',
+    default: 'none',
+    help: 'broker URL (mqtt://, mqtts://, ws://, wss://); required with --transport mqtt',
+  },
+  {
+    name: 'metrics-port',
+    arg: 'PORT',
+    default: '8080',
+    help: 'port of Prometheus /metrics (0: any free port)',
+  },
+  {
+    name: 'health-port',
+    arg: 'PORT',
+    default: '8081',
+    help: 'port of /healthz and /readyz (0: any free port; may equal --metrics-port)',
+  },
+  {
+    name: 'leader-elect',
+    boolean: true,
+    default: 'false',
+    help: 'run controllers only while holding a coordination.k8s.io Lease (for several replicas)',
+  },
+  {
+    name: 'lease-namespace',
+    arg: 'NAME',
+    env: 'POD_NAMESPACE',
+    default: '--namespace if given, else "default"',
+    help: 'namespace of the leader-election Lease',
+  },
+  { name: 'lease-name', arg: 'NAME', default: DEFAULT_LEASE_NAME, help: 'name of the leader-election Lease' },
+  {
+    name: 'clock-start',
+    arg: 'ISO-TIME',
+    default: 'now',
+    help: 'start the operator clock at this instant, e.g. 2026-12-01T08:00:00Z (simulations)',
+  },
+  {
+    name: 'clock-speed',
+    arg: 'N',
+    default: '1',
+    help: 'run the operator clock N simulated seconds per real second, e.g. 86400 for a day per second',
+  },
+  { name: 'log-level', arg: LOG_LEVELS.join('|'), default: 'info', help: 'least severe level logged' },
+  { name: 'help', boolean: true, default: 'false', help: 'print this help and exit' },
+];
+
+/** Every flag, its environment variable and default. */
+export function configHelp(): string {
+  const left = FLAGS.map((f) => `  --${f.name}${f.arg ? ` ${f.arg}` : ''}`);
+  const width = Math.max(...left.map((l) => l.length)) + 2;
+  const lines = FLAGS.map((f, i) => {
+    const extras = [`default: ${f.default}`, ...(f.env ? [`env: ${f.env}`] : [])].join('; ');
+    return `${(left[i] ?? '').padEnd(width)}${f.help}\n${' '.repeat(width)}(${extras})`;
+  });
+  return [
+    'Options:',
+    ...lines,
+    '',
+    'Flags take their value as "--flag value" or "--flag=value"; booleans also as "--flag" / "--no-flag".',
+    'POD_NAME (else HOSTNAME) names this instance in the Lease and in Events.',
+  ].join('\n');
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** Reads flags (argv without the command) and environment; throws ConfigError listing every problem. */
+export function parseConfig(argv: readonly string[], env: Env): Readonly<Config> {
+  const problems: string[] = [];
+  const given = readFlags(argv, problems);
+  const help = given.get('help') === 'true';
+
+  const flag = (name: string): string | undefined => given.get(name);
+  const fromEnv = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  // Kubernetes connection.
+  let kubeconfig: Config['kubeconfig'];
+  const kubeconfigFlag = flag('kubeconfig');
+  const kubeconfigEnv = fromEnv('KUBECONFIG');
+  if (kubeconfigFlag !== undefined) {
+    if (kubeconfigFlag === '') problems.push('--kubeconfig: give the path of a kubeconfig file');
+    kubeconfig = { source: 'flag', paths: [kubeconfigFlag] };
+  } else if (kubeconfigEnv !== undefined) {
+    kubeconfig = { source: 'env', paths: kubeconfigEnv.split(delimiter).filter((p) => p !== '') };
+  } else if (fromEnv('KUBERNETES_SERVICE_HOST') && fromEnv('KUBERNETES_SERVICE_PORT')) {
+    kubeconfig = { source: 'in-cluster', paths: [] };
+  } else {
+    kubeconfig = { source: 'default', paths: [join(fromEnv('HOME') ?? '~', '.kube', 'config')] };
+  }
+
+  const namespace = flag('namespace') || undefined;
+  if (namespace !== undefined && !isDnsLabel(namespace)) {
+    problems.push(`--namespace: "${namespace}" is not a namespace name (lowercase letters, digits and "-")`);
+  }
+
+  // Transport.
+  const mqttUrl = flag('mqtt-url') ?? fromEnv('TDO_MQTT_URL');
+  const transportFlag = flag('transport');
+  let transport: Transport = mqttUrl !== undefined ? 'mqtt' : 'memory';
+  if (transportFlag !== undefined) {
+    if ((TRANSPORTS as readonly string[]).includes(transportFlag)) transport = transportFlag as Transport;
+    else problems.push(`--transport: "${transportFlag}" is not one of ${TRANSPORTS.join(', ')}`);
+  }
+  if (transport === 'mqtt' && mqttUrl === undefined) {
+    problems.push('--mqtt-url: required with --transport mqtt (or set TDO_MQTT_URL)');
+  }
+  if (transportFlag === 'memory' && flag('mqtt-url') !== undefined) {
+    problems.push('--mqtt-url: only used with --transport mqtt, but --transport is memory');
+  }
+  if (mqttUrl !== undefined) {
+    const problem = mqttUrlProblem(mqttUrl);
+    if (problem) problems.push(`--mqtt-url: ${problem}`);
+  }
+
+  const metricsPort = port('metrics-port', flag('metrics-port') ?? '8080', problems);
+  const healthPort = port('health-port', flag('health-port') ?? '8081', problems);
+
+  // Leader election.
+  const leaderElect = given.get('leader-elect') === 'true';
+  const leaseNamespaceGiven = flag('lease-namespace') ?? fromEnv('POD_NAMESPACE');
+  const leaseNamespace = leaseNamespaceGiven ?? namespace ?? 'default';
+  if (leaseNamespaceGiven !== undefined && !isDnsLabel(leaseNamespaceGiven)) {
+    problems.push(`--lease-namespace: "${leaseNamespaceGiven}" is not a namespace name`);
+  }
+  const leaseName = flag('lease-name') ?? DEFAULT_LEASE_NAME;
+  if (leaseName.length > 253 || !DNS_SUBDOMAIN.test(leaseName)) {
+    problems.push(
+      `--lease-name: "${leaseName}" is not a valid object name (lowercase letters, digits, "-" and ".")`,
+    );
+  }
+
+  // Clock.
+  let clockStart: string | undefined;
+  const start = flag('clock-start');
+  if (start !== undefined) {
+    const date = new Date(start);
+    if (!ISO_INSTANT.test(start) || Number.isNaN(date.getTime())) {
+      problems.push(`--clock-start: "${start}" is not an ISO 8601 instant like 2026-12-01T08:00:00Z`);
+    } else {
+      clockStart = date.toISOString();
+    }
+  }
+  const speedText = flag('clock-speed') ?? '1';
+  const clockSpeed = Number(speedText);
+  if (speedText.trim() === '' || !Number.isFinite(clockSpeed) || clockSpeed <= 0) {
+    problems.push(`--clock-speed: "${speedText}" is not a positive number`);
+  }
+
+  const logLevelText = flag('log-level') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevelText)) {
+    problems.push(`--log-level: "${logLevelText}" is not one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  if (problems.length > 0 && !help) throw new ConfigError(problems);
+
+  return deepFreeze<Config>({
+    help,
+    kubeconfig,
+    namespace,
+    transport,
+    mqttUrl,
+    metricsPort,
+    healthPort,
+    leaderElect,
+    leaseNamespace,
+    leaseName,
+    clockStart,
+    clockSpeed,
+    logLevel: logLevelText as LogLevel,
+    instanceName: fromEnv('POD_NAME') ?? fromEnv('HOSTNAME'),
+  });
+}
+
+/** The config for logs: credentials in the MQTT URL replaced. */
+export function redactConfig(config: Readonly<Config>): Record<string, unknown> {
+  let mqttUrl = config.mqttUrl;
+  if (mqttUrl !== undefined) {
+    try {
+      const url = new URL(mqttUrl);
+      if (url.password) url.password = 'REDACTED';
+      mqttUrl = url.toString();
+    } catch {
+      mqttUrl = 'REDACTED';
+    }
+  }
+  return { ...config, mqttUrl };
+}
+
+function readFlags(argv: readonly string[], problems: string[]): Map<string, string> {
+  const specs = new Map(FLAGS.map((f) => [f.name, f]));
+  const given = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] ?? '';
+    if (token === '-h') {
+      given.set('help', 'true');
+      continue;
+    }
+    if (!token.startsWith('--') || token === '--') {
+      problems.push(`unexpected argument "${token}": options are flags like --namespace NAME`);
+      continue;
+    }
+    const eq = token.indexOf('=');
+    let name = eq < 0 ? token.slice(2) : token.slice(2, eq);
+    let value: string | undefined = eq < 0 ? undefined : token.slice(eq + 1);
+    let negated = false;
+    if (!specs.has(name) && name.startsWith('no-') && specs.get(name.slice(3))?.boolean) {
+      name = name.slice(3);
+      negated = true;
+    }
+    const spec = specs.get(name);
+    if (!spec) {
+      problems.push(`--${name}: unknown flag`);
+      continue;
+    }
+    if (spec.boolean) {
+      if (negated && value !== undefined) {
+        problems.push(`--no-${name}: takes no value`);
+        continue;
+      }
+      const text = negated ? 'false' : (value ?? 'true');
+      if (text !== 'true' && text !== 'false') {
+        problems.push(`--${name}: "${text}" is not true or false`);
+        continue;
+      }
+      given.set(name, text);
+      continue;
+    }
+    if (value === undefined) {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) {
+        problems.push(`--${name}: needs a value (${spec.arg ?? 'VALUE'})`);
+        continue;
+      }
+      value = next;
+      i += 1;
+    }
+    given.set(name, value);
+  }
+  return given;
+}
+
+function port(name: string, text: string, problems: string[]): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value > 65535) {
+    problems.push(`--${name}: "${text}" is not a port number (0-65535)`);
+    return 0;
+  }
+  return value;
+}
+
+function isDnsLabel(value: string): boolean {
+  return value.length <= 63 && DNS_LABEL.test(value);
+}
+
+function mqttUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'not a URL like mqtt://broker:1883';
+  }
+  if (!['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(url.protocol)) {
+    return `scheme "${url.protocol.replace(/:$/, '')}" is not one of mqtt, mqtts, ws, wss`;
+  }
+  if (!url.hostname) return 'the URL names no host';
+  return undefined;
+}
+
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,446 @@
+// A list+watch informer for one resource (in one namespace or all), after client-go's reflector:
+// - lists (in pages), replaces its cache (reporting adds, updates and deletes against what it had), then
+//   watches from the list's resourceVersion with bookmarks;
+// - a watch the server ends (or that stays quiet past its timeout) is resumed from the last resourceVersion;
+// - 410 Gone (history compacted) relists at once; any other error restarts with exponential backoff
+//   (800 ms doubling to 30 s) on the clock, forever, until stop();
+// - hasSynced() is true once the first list is in the cache.
+// Built on client-node's Watch and a plain JSON list (src/k8s/client.ts) rather than its ListWatch, which
+// stops for good on the first error and does not say when it has synced.
+
+import pino, { type Logger } from 'pino';
+import type { KubeClient, Query, WatchEventType } from '../k8s/client.js';
+import { ApiError, isGone } from '../k8s/errors.js';
+import type { KubeObject } from '../k8s/object.js';
+import { apiVersionOf, type ResourceRef, resourcePath } from '../k8s/resource.js';
+import { type Clock, RealClock, setTimerIn, sleep } from './clock.js';
+import type { InformerMetrics, OperatorMetrics } from './metrics.js';
+
+/** "namespace/name", or "name" for a cluster-scoped object: the key of caches and work queues. */
+export function objectKey(obj: KubeObject): string {
+  const name = obj.metadata?.name ?? '';
+  const namespace = obj.metadata?.namespace;
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+export function splitKey(key: string): { namespace?: string; name: string } {
+  const slash = key.indexOf('/');
+  return slash < 0 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
+
+export interface EventHandlers<T> {
+  add?(obj: T): void;
+  update?(oldObj: T, newObj: T): void;
+  delete?(obj: T): void;
+}
+
+/** Handlers that queue the key of each object seen (or the keys `map` returns for it). */
+export function enqueueHandlers<T extends KubeObject>(
+  enqueue: (key: string) => void,
+  map: (obj: T) => string | readonly string[] | undefined = objectKey,
+): EventHandlers<T> {
+  const keysOf = (obj: T) => {
+    const keys = map(obj);
+    return keys === undefined ? [] : typeof keys === 'string' ? [keys] : keys;
+  };
+  return {
+    add: (obj) => keysOf(obj).forEach(enqueue),
+    update: (oldObj, newObj) => new Set([...keysOf(oldObj), ...keysOf(newObj)]).forEach(enqueue),
+    delete: (obj) => keysOf(obj).forEach(enqueue),
+  };
+}
+
+export type IndexFunc<T> = (obj: T) => readonly string[];
+
+export type InformerState = 'idle' | 'listing' | 'watching' | 'backoff' | 'stopped';
+
+export interface InformerStats {
+  state: InformerState;
+  /** Full lists made: 1 after the first sync, more after 410 Gone or errors. */
+  lists: number;
+  /** Restarts after an error (not counting watches resumed normally). */
+  errors: number;
+  lastError?: unknown;
+}
+
+export interface InformerOptions<T> {
+  client: KubeClient;
+  resource: ResourceRef;
+  /** Absent: all namespaces. Ignored for cluster-scoped resources. */
+  namespace?: string | undefined;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Times backoff and the watch timeout; default RealClock (informers deal in real time). */
+  clock?: Clock;
+  logger?: Logger;
+  metrics?: OperatorMetrics;
+  /** Extra indexes: name -> values of an object (see byIndex). */
+  indexers?: Record<string, IndexFunc<T>>;
+  /** Asked of the server; the client gives up 30 s later if the watch is silent. Default 300. */
+  watchTimeoutSeconds?: number;
+  backoff?: { initialMs?: number; maxMs?: number };
+  /** Items per list page; default 500. */
+  pageSize?: number;
+}
+
+/** The margin after the server-side watch timeout before the client ends a silent watch. */
+export const WATCH_TIMEOUT_GRACE_MS = 30_000;
+
+export class Informer<T extends KubeObject> {
+  readonly resource: ResourceRef;
+  private readonly client: KubeClient;
+  private readonly namespace: string | undefined;
+  private readonly path: string;
+  private readonly selectors: Query;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly metrics: InformerMetrics | undefined;
+  private readonly watchTimeoutSeconds: number;
+  private readonly initialBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly pageSize: number;
+
+  private readonly store = new Map<string, T>();
+  private readonly indexers: Record<string, IndexFunc<T>>;
+  private readonly indexes = new Map<string, Map<string, Set<string>>>();
+  private readonly handlers = new Set<EventHandlers<T>>();
+
+  private resourceVersion = '';
+  private synced = false;
+  private syncWaiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
+  private state: InformerState = 'idle';
+  private lists = 0;
+  private errors = 0;
+  private lastError: unknown;
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | undefined;
+
+  constructor(options: InformerOptions<T>) {
+    this.client = options.client;
+    this.resource = options.resource;
+    this.namespace = options.resource.namespaced ? options.namespace || undefined : undefined;
+    this.path = resourcePath(options.resource, { namespace: this.namespace });
+    this.selectors = {
+      ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
+      ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}),
+    };
+    this.clock = options.clock ?? new RealClock();
+    const name = `${options.resource.plural}${options.resource.group ? `.${options.resource.group}` : ''}`;
+    this.log = (options.logger ?? pino({ level: 'silent' })).child({
+      informer: name,
+      ...(this.namespace ? { namespace: this.namespace } : {}),
+    });
+    this.metrics = options.metrics?.informerMetrics(name);
+    this.watchTimeoutSeconds = options.watchTimeoutSeconds ?? 300;
+    this.initialBackoffMs = options.backoff?.initialMs ?? 800;
+    this.maxBackoffMs = options.backoff?.maxMs ?? 30_000;
+    this.pageSize = options.pageSize ?? 500;
+    this.indexers = { namespace: (obj) => [obj.metadata?.namespace ?? ''], ...options.indexers };
+    for (const name of Object.keys(this.indexers)) this.indexes.set(name, new Map());
+  }
+
+  /** Registers handlers; objects already in the cache are reported to them as adds. Returns an unsubscribe. */
+  addEventHandler(handlers: EventHandlers<T>): () => void {
+    this.handlers.add(handlers);
+    for (const obj of this.store.values()) this.call(handlers, 'add', obj);
+    return () => this.handlers.delete(handlers);
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.loop = this.run();
+  }
+
+  /** Ends the watch and the loop; sync waiters are rejected. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+    this.state = 'stopped';
+    const waiters = this.syncWaiters;
+    this.syncWaiters = [];
+    for (const w of waiters) w.reject(new Error(`informer ${this.resource.plural} stopped before it synced`));
+  }
+
+  hasSynced(): boolean {
+    return this.synced;
+  }
+
+  waitForSync(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    if (this.abort.signal.aborted) return Promise.reject(new Error('informer stopped'));
+    return new Promise((resolve, reject) => this.syncWaiters.push({ resolve, reject }));
+  }
+
+  get(name: string, namespace?: string): T | undefined {
+    return this.store.get(namespace && this.resource.namespaced ? `${namespace}/${name}` : name);
+  }
+
+  getByKey(key: string): T | undefined {
+    return this.store.get(key);
+  }
+
+  /** Cached objects, of one namespace or all. Treat them as read-only: they are the cache. */
+  list(namespace?: string): T[] {
+    if (namespace === undefined) return [...this.store.values()];
+    return this.byIndex('namespace', namespace);
+  }
+
+  byIndex(indexName: string, value: string): T[] {
+    const index = this.indexes.get(indexName);
+    if (!index) throw new Error(`informer ${this.resource.plural} has no index ${indexName}`);
+    const keys = index.get(value) ?? new Set<string>();
+    return [...keys].map((key) => this.store.get(key)).filter((obj): obj is T => obj !== undefined);
+  }
+
+  keys(): string[] {
+    return [...this.store.keys()];
+  }
+
+  /** The resourceVersion the next watch resumes from ('' before the first list or after a 410). */
+  lastSyncResourceVersion(): string {
+    return this.resourceVersion;
+  }
+
+  stats(): InformerStats {
+    return {
+      state: this.state,
+      lists: this.lists,
+      errors: this.errors,
+      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+    };
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abort.signal;
+    let backoffMs = this.initialBackoffMs;
+    let goneInARow = 0;
+    while (!signal.aborted) {
+      let wait = false;
+      try {
+        if (!this.resourceVersion) await this.relist(signal);
+        const progressed = await this.watchOnce(signal);
+        if (progressed) {
+          backoffMs = this.initialBackoffMs;
+          goneInARow = 0;
+        } else {
+          // Ended at once with nothing to say: a server going away looks like this. Do not spin.
+          wait = true;
+        }
+      } catch (err) {
+        if (signal.aborted) break;
+        if (isGone(err)) {
+          this.metrics?.restarted('gone');
+          this.log.info(
+            { resourceVersion: this.resourceVersion },
+            'resourceVersion expired (410 Gone); relisting',
+          );
+          this.resourceVersion = '';
+          goneInARow += 1;
+          wait = goneInARow > 1;
+        } else {
+          this.errors += 1;
+          this.lastError = err;
+          this.metrics?.restarted('error');
+          this.log.warn({ err, retryInMs: backoffMs }, 'list/watch failed; retrying');
+          wait = true;
+        }
+      }
+      if (wait && !signal.aborted) {
+        this.state = 'backoff';
+        await sleep(this.clock, backoffMs, signal);
+        backoffMs = Math.min(backoffMs * 2, this.maxBackoffMs);
+      }
+    }
+    this.state = 'stopped';
+  }
+
+  private async relist(signal: AbortSignal): Promise<void> {
+    this.state = 'listing';
+    const items: T[] = [];
+    let resourceVersion = '';
+    let continueToken: string | undefined;
+    do {
+      const page = await this.client.list<T>(
+        this.path,
+        { ...this.selectors, limit: this.pageSize, continue: continueToken },
+        signal,
+      );
+      for (const item of page.items ?? []) items.push(this.withTypeMeta(item));
+      const meta = (page.metadata ?? {}) as { resourceVersion?: string; continue?: string };
+      resourceVersion = meta.resourceVersion ?? '';
+      continueToken = meta.continue || undefined;
+    } while (continueToken);
+    if (signal.aborted) return;
+    this.lists += 1;
+    this.metrics?.listed();
+    this.replace(items, resourceVersion);
+  }
+
+  /** Puts a full list in the cache: what is gone is deleted, what is new added, what changed updated. */
+  private replace(items: T[], resourceVersion: string): void {
+    const fresh = new Map(items.map((obj) => [objectKey(obj), obj]));
+    for (const [key, old] of this.store) {
+      if (fresh.has(key)) continue;
+      this.remove(key);
+      this.emit('delete', old);
+    }
+    for (const [key, obj] of fresh) this.upsert(key, obj);
+    this.resourceVersion = resourceVersion;
+    this.log.debug({ items: items.length, resourceVersion }, 'listed');
+    if (!this.synced) {
+      this.synced = true;
+      const waiters = this.syncWaiters;
+      this.syncWaiters = [];
+      for (const w of waiters) w.resolve();
+      this.log.info({ items: items.length }, 'synced');
+    }
+  }
+
+  /**
+   * One watch from the current resourceVersion. Resolves when it ends normally: true if it delivered
+   * anything (or the client-side timeout ended it), false if it ended at once with nothing. Rejects on an
+   * error, with an ApiError(410) for an expired resourceVersion.
+   */
+  private watchOnce(signal: AbortSignal): Promise<boolean> {
+    this.state = 'watching';
+    return new Promise<boolean>((resolve, reject) => {
+      let progressed = false;
+      let settled = false;
+      let controller: AbortController | undefined;
+      const finish = (err: unknown, ok = false) => {
+        if (settled) return;
+        settled = true;
+        timer.cancel();
+        signal.removeEventListener('abort', onAbort);
+        controller?.abort();
+        if (err) reject(err);
+        else resolve(progressed || ok);
+      };
+      const onAbort = () => finish(undefined);
+      // A watch the server should have ended but that stays silent is a dead connection: resume it.
+      const timer = setTimerIn(this.clock, this.watchTimeoutSeconds * 1000 + WATCH_TIMEOUT_GRACE_MS, () =>
+        finish(undefined, true),
+      );
+      signal.addEventListener('abort', onAbort, { once: true });
+      const query: Query = {
+        ...this.selectors,
+        resourceVersion: this.resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds: this.watchTimeoutSeconds,
+      };
+      this.client
+        .watch(
+          this.path,
+          query,
+          (type, object) => {
+            if (settled) return;
+            if (type === 'ERROR') {
+              const status = object as { code?: number; message?: string; reason?: string };
+              finish(
+                new ApiError(status.code ?? 500, status.message ?? 'watch error', {
+                  kind: 'Status',
+                  ...(status.code === undefined ? {} : { code: status.code }),
+                  ...(status.message === undefined ? {} : { message: status.message }),
+                  ...(status.reason === undefined ? {} : { reason: status.reason }),
+                }),
+              );
+              return;
+            }
+            progressed = true;
+            this.metrics?.watchEvent(type);
+            this.apply(type, object as unknown as T);
+          },
+          (err) => finish(err ?? undefined),
+        )
+        .then(
+          (c) => {
+            controller = c;
+            if (settled) c.abort();
+          },
+          (err) => finish(err),
+        );
+    });
+  }
+
+  private apply(type: WatchEventType, raw: T): void {
+    const rv = raw.metadata?.resourceVersion;
+    if (type === 'BOOKMARK') {
+      if (rv) this.resourceVersion = rv;
+      return;
+    }
+    const obj = this.withTypeMeta(raw);
+    const key = objectKey(obj);
+    if (type === 'DELETED') {
+      const old = this.store.get(key);
+      this.remove(key);
+      this.emit('delete', old ?? obj);
+    } else {
+      this.upsert(key, obj);
+    }
+    if (rv) this.resourceVersion = rv;
+  }
+
+  private upsert(key: string, obj: T): void {
+    const old = this.store.get(key);
+    if (old && old.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
+    if (old) this.unindex(key, old);
+    this.store.set(key, obj);
+    this.index(key, obj);
+    if (old) this.emit('update', old, obj);
+    else this.emit('add', obj);
+  }
+
+  private remove(key: string): void {
+    const old = this.store.get(key);
+    if (!old) return;
+    this.unindex(key, old);
+    this.store.delete(key);
+  }
+
+  private index(key: string, obj: T): void {
+    for (const [name, fn] of Object.entries(this.indexers)) {
+      const index = this.indexes.get(name);
+      for (const value of fn(obj)) {
+        let keys = index?.get(value);
+        if (!keys) {
+          keys = new Set();
+          index?.set(value, keys);
+        }
+        keys.add(key);
+      }
+    }
+  }
+
+  private unindex(key: string, obj: T): void {
+    for (const [name, fn] of Object.entries(this.indexers)) {
+      const index = this.indexes.get(name);
+      for (const value of fn(obj)) {
+        const keys = index?.get(value);
+        keys?.delete(key);
+        if (keys?.size === 0) index?.delete(value);
+      }
+    }
+  }
+
+  /** List items of built-in kinds come without apiVersion/kind; the cache always has them. */
+  private withTypeMeta(obj: T): T {
+    if (obj.apiVersion && obj.kind) return obj;
+    return { ...obj, apiVersion: apiVersionOf(this.resource), kind: this.resource.kind };
+  }
+
+  private emit(event: 'add' | 'delete', obj: T): void;
+  private emit(event: 'update', oldObj: T, newObj: T): void;
+  private emit(event: 'add' | 'update' | 'delete', a: T, b?: T): void {
+    for (const handlers of this.handlers) this.call(handlers, event, a, b);
+  }
+
+  private call(handlers: EventHandlers<T>, event: 'add' | 'update' | 'delete', a: T, b?: T): void {
+    try {
+      if (event === 'add') handlers.add?.(a);
+      else if (event === 'delete') handlers.delete?.(a);
+      else if (b) handlers.update?.(a, b);
+    } catch (err) {
+      this.log.error({ err, event, key: objectKey(a) }, 'event handler failed');
+    }
+  }
+}
