@@ -1,0 +1,33 @@
+// The operator's view of the devices: send update commands, hear state and command events. Implemented by
+// MemoryTransport (an in-process simulated fleet) and by the MQTT transport; both validate every payload with
+// src/mqtt/protocol.ts, so a handler only ever sees well-formed messages.
+
+import type { CommandEvent, DeviceStateMessage, UpdateCommand } from '../mqtt/protocol.js';
+
+export type { CommandEvent, DeviceStateMessage, UpdateCommand } from '../mqtt/protocol.js';
+
+export type StateHandler = (deviceId: string, state: DeviceStateMessage) => void;
+export type EventHandler = (deviceId: string, event: CommandEvent) => void;
+
+export interface TransportStats {
+  /** Payloads (or topics) that failed validation: counted and logged, never delivered. */
+  malformed: number;
+  /** Commands published. */
+  sent: number;
+  /** Valid state and event messages delivered to the handlers. */
+  received: number;
+}
+
+export interface DeviceTransport {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /**
+   * Publishes a command (QoS 1, at least once). Resolves when the broker has it, not when the device acts on
+   * it: the outcome comes back as events. Never delivers synchronously.
+   */
+  send(deviceId: string, command: UpdateCommand): Promise<void>;
+  /** State messages are retained: a new handler first receives the current state of every device. */
+  onState(handler: StateHandler): void;
+  onEvent(handler: EventHandler): void;
+  readonly stats: TransportStats;
+}
