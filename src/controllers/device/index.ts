@@ -1,0 +1,72 @@
+// The TeamsDevice controller: the single executor of updates, automatic or from an UpdatePlan (see the
+// contract in src/controllers/types.ts). Key: "namespace/name" of the TeamsDevice.
+//
+// - gather: the device, its policy, the plans of its namespace that select it and the releases, from the
+//   informer caches; what the device last said, from the transport (DeviceStateStore);
+// - decide: src/core/device-lifecycle.ts decideDevice, the same rules as planTimeline;
+// - apply: status first (Sent before the command goes out), then transport.send, then Events and metrics.
+import { isInFlight } from '../../core/device-progress.js';
+import { deviceKeyOf } from '../execution/device-ids.js';
+import { UpdateExecutor } from '../execution/executor.js';
+import type { ControllerFactory, ControllerRegistration, OperatorContext } from '../types.js';
+import { deviceMetrics } from './metrics.js';
+import { DeviceReconciler, type DeviceReconcilerOptions } from './reconciler.js';
+import { watchDevices } from './watch.js';
+import { WrittenObjects } from './written.js';
+
+export const DEVICE_CONTROLLER = 'teamsdevice';
+
+export interface DeviceControllerOptions extends DeviceReconcilerOptions {
+  /** Devices reconciled in parallel; default 4 (the concurrency ledger holds across them). */
+  concurrency?: number;
+}
+
+export interface DeviceController extends ControllerRegistration {
+  reconciler: DeviceReconciler;
+  executor: UpdateExecutor;
+}
+
+export function createDeviceController(
+  ctx: OperatorContext,
+  options: DeviceControllerOptions = {},
+): DeviceController {
+  const { informers } = ctx;
+  const log = ctx.log.child({ controller: DEVICE_CONTROLLER });
+  const written = new WrittenObjects();
+  const executor = new UpdateExecutor({
+    transport: ctx.transport,
+    clock: ctx.clock,
+    log,
+    inFlight: (namespace) =>
+      informers.devices
+        .list(namespace)
+        .filter((device) => isInFlight(written.freshest(deviceKeyOf(device), device)?.status?.update))
+        .map(deviceKeyOf),
+  });
+  const reconciler = new DeviceReconciler(
+    ctx,
+    executor,
+    written,
+    deviceMetrics(ctx.metrics?.registry),
+    options,
+  );
+  // Kept up to date from the start, whatever watch() subscribes: the deviceId index and the catalog.
+  informers.devices.addEventHandler({
+    add: (device) => executor.ids.set(device),
+    update: (_old, device) => executor.ids.set(device),
+    delete: (device) => executor.ids.delete(device),
+  });
+  const invalidate = () => reconciler.invalidateCatalog();
+  informers.releases.addEventHandler({ add: invalidate, update: invalidate, delete: invalidate });
+
+  return {
+    name: DEVICE_CONTROLLER,
+    reconciler,
+    executor,
+    concurrency: options.concurrency ?? 4,
+    watch: (enqueue) => watchDevices(informers, executor, enqueue),
+  };
+}
+
+/** The TeamsDevice controller with its defaults. */
+export const deviceController: ControllerFactory = (ctx) => createDeviceController(ctx);

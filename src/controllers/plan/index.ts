@@ -1,0 +1,101 @@
+// The UpdatePlan controller: shows what a plan does to each (device, component), and when. It never sends
+// anything (the TeamsDevice controller is the single executor, see ../types.ts): it reads the plan, the
+// devices of its namespace, their policies and the releases from the caches, decides the status with
+// src/core/plan-status.ts, writes it when it changed, records the Event of a phase transition after the
+// write, and comes back when a scheduled row or a release comes due.
+import type { TeamsDevice, UpdatePlan } from '../../api/v1alpha1/index.js';
+import { buildCatalog } from '../../core/catalog.js';
+import { decidePlanStatus } from '../../core/plan-status.js';
+import { indexPolicies, namespaceOf } from '../../core/policy.js';
+import { matchesSelector } from '../../core/selector.js';
+import { patchStatus } from '../../k8s/status.js';
+import type { Reconciler } from '../../runtime/controller.js';
+import {
+  AGGREGATE_DEBOUNCE_MS,
+  type ControllerFactory,
+  type Enqueue,
+  type OperatorContext,
+} from '../types.js';
+
+export const PLAN_CONTROLLER = 'updateplan';
+
+/** The work-queue key of a plan: namespace/name. */
+const keyOf = (plan: UpdatePlan) => `${namespaceOf(plan.metadata)}/${plan.metadata.name}`;
+/** Our API types keep timestamps as the strings the server sends; client-node's types say Date. */
+
+/** Whether a plan names or selects a device (of its namespace). */
+export function planSelects(plan: UpdatePlan, device: TeamsDevice): boolean {
+  if (namespaceOf(plan.metadata) !== namespaceOf(device.metadata)) return false;
+  const { names, selector } = plan.spec.devices;
+  if (((names ?? []) as string[]).includes(device.metadata.name)) return true;
+  return selector !== undefined && matchesSelector(device.metadata.labels, selector);
+}
+
+function planReconciler(ctx: OperatorContext): Reconciler {
+  const { informers, client, recorder } = ctx;
+  return {
+    async reconcile(key, rc) {
+      const plan = informers.plans.getByKey(key);
+      if (!plan) return;
+      const namespace = namespaceOf(plan.metadata);
+      const now = ctx.clock.now();
+      const decision = decidePlanStatus({
+        plan,
+        devices: informers.devices.list(namespace),
+        policies: indexPolicies(informers.policies.list(namespace)),
+        catalog: buildCatalog(informers.releases.list()),
+        now,
+      });
+      const { patched } = await patchStatus(client, plan, decision.status, { signal: rc.signal });
+      if (patched) {
+        rc.log.info(
+          { phase: decision.status.phase, summary: decision.status.summary },
+          'plan status written',
+        );
+        for (const e of decision.events) await recorder.record(plan, e.type, e.reason, e.message);
+      }
+      if (!decision.wakeAt) return;
+      return { requeueAfterMs: Math.max(0, decision.wakeAt.getTime() - now.getTime()) };
+    },
+  };
+}
+
+function watchPlans(ctx: OperatorContext, enqueue: Enqueue): void {
+  const { informers } = ctx;
+  const later = (key: string) => enqueue.after(key, AGGREGATE_DEBOUNCE_MS);
+  const plansOf = (namespace: string) => informers.plans.list(namespace);
+  const onDevice = (...devices: TeamsDevice[]) => {
+    const keys = new Set<string>();
+    for (const device of devices) {
+      for (const plan of plansOf(namespaceOf(device.metadata))) {
+        if (planSelects(plan, device)) keys.add(keyOf(plan));
+      }
+    }
+    keys.forEach(later);
+  };
+  informers.plans.addEventHandler({
+    add: (plan) => enqueue(keyOf(plan)),
+    update: (_old, plan) => enqueue(keyOf(plan)),
+  });
+  informers.devices.addEventHandler({
+    add: (device) => onDevice(device),
+    update: (old, device) => onDevice(old, device),
+    delete: (device) => onDevice(device),
+  });
+  // Releases change targets of every namespace; policies change automatic times (rule 8) and GCC-High.
+  const allPlans = () => informers.plans.list().map(keyOf).forEach(later);
+  informers.releases.addEventHandler({ add: allPlans, update: allPlans, delete: allPlans });
+  const namespacePlans = (policy: { metadata: { namespace?: string } }) =>
+    plansOf(namespaceOf(policy.metadata)).map(keyOf).forEach(later);
+  informers.policies.addEventHandler({
+    add: namespacePlans,
+    update: (_old, policy) => namespacePlans(policy),
+    delete: namespacePlans,
+  });
+}
+
+export const planController: ControllerFactory = (ctx) => ({
+  name: PLAN_CONTROLLER,
+  reconciler: planReconciler(ctx),
+  watch: (enqueue) => watchPlans(ctx, enqueue),
+});

@@ -1,0 +1,86 @@
+// The FirmwareRelease controller (cluster-scoped; key = name): the rollout of a release per phase and the
+// namespaces where its failure threshold halted the automatic rollout (src/core/release-status.ts). The
+// TeamsDevice controller reads status.halted (isHaltedIn) and starts no automatic update of the release
+// there.
+//
+// Resuming a halted rollout is declarative, so it works from Git like everything else:
+//   kubectl annotate fwr <release> --overwrite teamsdevices.io/rollout-resumed-at="$(date -u +%FT%TZ)"
+// A halt whose `since` is at or before that instant is lifted, and automatic attempts finished at or before it
+// no longer count towards the threshold. Moving the annotation forward again resumes a later halt.
+import type { FirmwareRelease, TeamsDevice } from '../../api/v1alpha1/index.js';
+import { releaseAppliesTo } from '../../core/applicability.js';
+import { indexPolicies } from '../../core/policy.js';
+import { decideReleaseStatus } from '../../core/release-status.js';
+import { patchStatus } from '../../k8s/status.js';
+import type { Reconciler } from '../../runtime/controller.js';
+import {
+  AGGREGATE_DEBOUNCE_MS,
+  type ControllerFactory,
+  type Enqueue,
+  type OperatorContext,
+  RESUME_ANNOTATION,
+} from '../types.js';
+
+export const RELEASE_CONTROLLER = 'firmwarerelease';
+
+/** The work-queue key of a (cluster-scoped) release: its name. */
+const keyOf = (release: FirmwareRelease) => release.metadata.name;
+/** Our API types keep timestamps as the strings the server sends; client-node's types say Date. */
+
+function releaseReconciler(ctx: OperatorContext): Reconciler {
+  const { informers, client, recorder } = ctx;
+  return {
+    async reconcile(key, rc) {
+      const release = informers.releases.getByKey(key);
+      if (!release) return;
+      const now = ctx.clock.now();
+      const decision = decideReleaseStatus({
+        release,
+        devices: informers.devices.list(),
+        policies: indexPolicies(informers.policies.list()),
+        resumedAt: release.metadata.annotations?.[RESUME_ANNOTATION],
+        now,
+      });
+      const { patched } = await patchStatus(client, release, decision.status, { signal: rc.signal });
+      if (patched) {
+        rc.log.info({ halted: decision.status.halted?.map((h) => h.namespace) }, 'release status written');
+        for (const e of decision.events) await recorder.record(release, e.type, e.reason, e.message);
+      }
+      if (!decision.wakeAt) return;
+      return { requeueAfterMs: Math.max(0, decision.wakeAt.getTime() - now.getTime()) };
+    },
+  };
+}
+
+function watchReleases(ctx: OperatorContext, enqueue: Enqueue): void {
+  const { informers } = ctx;
+  const later = (key: string) => enqueue.after(key, AGGREGATE_DEBOUNCE_MS);
+  informers.releases.addEventHandler({
+    add: (release) => enqueue(keyOf(release)),
+    update: (_old, release) => enqueue(keyOf(release)),
+  });
+  // A device counts for the releases that apply to it (before and after the change).
+  const releasesOf = (...devices: TeamsDevice[]) => {
+    const keys = new Set<string>();
+    for (const release of informers.releases.list()) {
+      if (devices.some((d) => releaseAppliesTo(release, d.spec))) keys.add(keyOf(release));
+    }
+    keys.forEach(later);
+  };
+  informers.devices.addEventHandler({
+    add: (device) => releasesOf(device),
+    update: (old, device) => releasesOf(old, device),
+    delete: (device) => releasesOf(device),
+  });
+  // Policies decide phase starts and failure thresholds.
+  const all = () => {
+    for (const release of informers.releases.list()) later(keyOf(release));
+  };
+  informers.policies.addEventHandler({ add: all, update: all, delete: all });
+}
+
+export const releaseController: ControllerFactory = (ctx) => ({
+  name: RELEASE_CONTROLLER,
+  reconciler: releaseReconciler(ctx),
+  watch: (enqueue) => watchReleases(ctx, enqueue),
+});

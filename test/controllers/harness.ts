@@ -1,0 +1,359 @@
+// The harness of the UpdatePlan, FirmwareRelease, UpdatePolicy and DeviceProxyPool controller tests (no tests
+// of its own): one controller wired as the operator wires it (src/operator/controllers.ts), with the seven
+// informers of OperatorContext on the embedded control plane, a FakeClock as the operator's clock (requeues,
+// debounce, timestamps) and real time for informers and retry backoff.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type {
+  DeviceProxyPool,
+  FirmwareRelease,
+  TeamsDevice,
+  TeamsDeviceStatus,
+  UpdatePlan,
+  UpdatePolicy,
+} from '../../src/api/v1alpha1/index.js';
+import { CONFIG_MAPS, DEPLOYMENTS, PROXY_LABEL_SELECTOR } from '../../src/controllers/pool/objects.js';
+import {
+  AGGREGATE_DEBOUNCE_MS,
+  type ControllerFactory,
+  type Enqueue,
+  type OperatorContext,
+  type OperatorInformers,
+  type PlainObject,
+} from '../../src/controllers/types.js';
+import { KubeClient } from '../../src/k8s/client.js';
+import { isNotFound } from '../../src/k8s/errors.js';
+import { EventRecorder } from '../../src/k8s/events.js';
+import type { KubeObject } from '../../src/k8s/object.js';
+import { EVENTS, type ResourceRef, resourcePath, TEAMS_RESOURCES } from '../../src/k8s/resource.js';
+import { type FakeClock, RealClock } from '../../src/runtime/clock.js';
+import { Controller } from '../../src/runtime/controller.js';
+import { Informer } from '../../src/runtime/informer.js';
+import { OperatorMetrics } from '../../src/runtime/metrics.js';
+import type { DeviceTransport } from '../../src/transport/types.js';
+import { eventually, silentLogger } from '../runtime/support.js';
+
+export const API_VERSION = 'teamsdevices.io/v1alpha1';
+export const SHA = 'a'.repeat(64);
+export const PROXY_IMAGE = 'ghcr.io/example/teams-device-operator:test';
+
+const ref = (kind: string): ResourceRef => {
+  const found = TEAMS_RESOURCES[kind];
+  if (!found) throw new Error(`no resource ${kind}`);
+  return found;
+};
+export const DEVICES = ref('TeamsDevice');
+export const RELEASES = ref('FirmwareRelease');
+export const PLANS = ref('UpdatePlan');
+export const POLICIES = ref('UpdatePolicy');
+export const POOLS = ref('DeviceProxyPool');
+
+/** A transport that must never be used: these controllers send nothing to devices. */
+const noTransport: DeviceTransport = {
+  start: async () => {},
+  stop: async () => {},
+  send: async () => {
+    throw new Error('these controllers never send commands');
+  },
+  onState: () => {},
+  onEvent: () => {},
+  stats: { malformed: 0, sent: 0, received: 0 },
+};
+
+export interface CoreEvent {
+  involvedObject: { kind?: string; name?: string; namespace?: string };
+  reason: string;
+  message: string;
+  type: string;
+  count?: number;
+}
+
+export interface Harness {
+  client: KubeClient;
+  clock: FakeClock;
+  informers: OperatorInformers;
+  controller: Controller;
+  create<T>(resource: ResourceRef, obj: T): Promise<T>;
+  get<T>(resource: ResourceRef, name: string, namespace?: string): Promise<T>;
+  /** Merge-patches an object (or its status with subresource 'status'). */
+  patch<T>(
+    resource: ResourceRef,
+    name: string,
+    namespace: string | undefined,
+    patch: unknown,
+    subresource?: string,
+  ): Promise<T>;
+  remove(resource: ResourceRef, name: string, namespace?: string): Promise<void>;
+  /** Writes a device's status as the TeamsDevice controller would, and waits until the caches have it. */
+  setDeviceStatus(namespace: string, name: string, status: TeamsDeviceStatus): Promise<void>;
+  /** Waits until the informer of `resource` holds `obj` at its resourceVersion. */
+  seen(
+    resource: ResourceRef,
+    obj: { metadata?: { name?: string; namespace?: string; resourceVersion?: string } },
+  ): Promise<void>;
+  /** Lets the debounce of aggregate controllers pass on the fake clock. */
+  debounce(): Promise<void>;
+  /** Re-reads the object until it exists and `check` holds on it; returns it. */
+  until<T>(
+    resource: ResourceRef,
+    name: string,
+    namespace: string | undefined,
+    check: (obj: T) => boolean,
+    what: string,
+  ): Promise<T>;
+  /** The Events about `name` once there is one of each of `reasons` (Events are written after the status). */
+  events(namespace: string, name: string, ...reasons: string[]): Promise<CoreEvent[]>;
+  createNamespace(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The Enqueue the operator gives a registration's watch(): now, or after a delay on the operator's clock. */
+function enqueueFor(controller: Controller): Enqueue {
+  const enqueue = (key: string) => controller.enqueue(key);
+  return Object.assign(enqueue, { after: (key: string, ms: number) => controller.queue.addAfter(key, ms) });
+}
+
+/** Starts the informers, waits until they have synced, wires `factory`'s controller and starts it. */
+export async function startController(
+  factory: ControllerFactory,
+  kubeConfig: KubeConfig,
+  clock: FakeClock,
+): Promise<Harness> {
+  const client = new KubeClient(kubeConfig);
+  const wall = new RealClock();
+  const logger = silentLogger();
+  const informer = <T extends KubeObject>(resource: ResourceRef, labelSelector?: string) =>
+    new Informer<T>({ client, resource, clock: wall, logger, ...(labelSelector ? { labelSelector } : {}) });
+  const informers = {
+    devices: informer(DEVICES),
+    releases: informer(RELEASES),
+    plans: informer(PLANS),
+    policies: informer(POLICIES),
+    pools: informer(POOLS),
+    deployments: informer<PlainObject & KubeObject>(DEPLOYMENTS, PROXY_LABEL_SELECTOR),
+    configMaps: informer<PlainObject & KubeObject>(CONFIG_MAPS, PROXY_LABEL_SELECTOR),
+  } as unknown as OperatorInformers;
+  const all = Object.values(informers) as unknown as Informer<KubeObject>[];
+  for (const i of all) i.start();
+  await Promise.all(all.map((i) => i.waitForSync()));
+
+  const ctx: OperatorContext = {
+    client,
+    clock,
+    log: logger,
+    recorder: new EventRecorder({ client, component: 'teams-device-operator', clock, logger }),
+    metrics: new OperatorMetrics(),
+    informers,
+    transport: noTransport,
+    image: PROXY_IMAGE,
+  };
+  const registration = factory(ctx);
+  const controller = new Controller({
+    name: registration.name,
+    reconciler: registration.reconciler,
+    clock,
+    wallClock: wall,
+    logger,
+  });
+  registration.watch(enqueueFor(controller));
+  controller.start();
+
+  const informerOf = (resource: ResourceRef): Informer<KubeObject> => {
+    const byKind: Record<string, unknown> = {
+      TeamsDevice: informers.devices,
+      FirmwareRelease: informers.releases,
+      UpdatePlan: informers.plans,
+      UpdatePolicy: informers.policies,
+      DeviceProxyPool: informers.pools,
+      Deployment: informers.deployments,
+      ConfigMap: informers.configMaps,
+    };
+    const found = byKind[resource.kind];
+    if (!found) throw new Error(`no informer for ${resource.kind}`);
+    return found as Informer<KubeObject>;
+  };
+
+  const h: Harness = {
+    client,
+    clock,
+    informers,
+    controller,
+    create: (resource, obj) =>
+      client.create(
+        resourcePath(resource, { namespace: (obj as KubeObject).metadata?.namespace }),
+        obj as KubeObject,
+      ) as Promise<never>,
+    get: (resource, name, namespace) =>
+      client.get(resourcePath(resource, { namespace, name })) as Promise<never>,
+    patch: (resource, name, namespace, patch, subresource) =>
+      client.mergePatch(
+        resourcePath(resource, { namespace, name, ...(subresource ? { subresource } : {}) }),
+        patch,
+      ) as Promise<never>,
+    async remove(resource, name, namespace) {
+      await client.delete(resourcePath(resource, { namespace, name }));
+    },
+    async setDeviceStatus(namespace, name, status) {
+      const written = await h.patch<KubeObject>(DEVICES, name, namespace, { status }, 'status');
+      await h.seen(DEVICES, written);
+    },
+    async seen(resource, obj) {
+      const inf = informerOf(resource);
+      const { name = '', namespace } = obj.metadata ?? {};
+      const rv = obj.metadata?.resourceVersion;
+      await eventually(
+        () => inf.get(name, namespace)?.metadata?.resourceVersion === rv,
+        `the ${resource.kind} informer has ${name}@${rv}`,
+      );
+    },
+    debounce: () => clock.advance(AGGREGATE_DEBOUNCE_MS),
+    async until(resource, name, namespace, check, what) {
+      let last: unknown;
+      try {
+        await eventually(async () => {
+          try {
+            last = await h.get(resource, name, namespace);
+          } catch (err) {
+            if (isNotFound(err)) return false;
+            throw err;
+          }
+          return check(last as never);
+        }, what);
+      } catch (err) {
+        throw new Error(
+          `${(err as Error).message}; last seen: ${JSON.stringify((last as { status?: unknown })?.status ?? last)}`,
+        );
+      }
+      return last as never;
+    },
+    async events(namespace, name, ...reasons) {
+      let found: CoreEvent[] = [];
+      await eventually(
+        async () => {
+          const list = await client.list<KubeObject>(resourcePath(EVENTS, { namespace }));
+          found = (list.items as unknown as CoreEvent[]).filter((e) => e.involvedObject.name === name);
+          return reasons.every((reason) => found.some((e) => e.reason === reason));
+        },
+        `Events ${reasons.join(', ')} about ${name}`,
+      );
+      return found;
+    },
+    async createNamespace(name) {
+      await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    },
+    async stop() {
+      await controller.stop();
+      await Promise.all(all.map((i) => i.stop()));
+    },
+  };
+  return h;
+}
+
+// Builders of the objects a user applies.
+
+export interface DeviceOptions {
+  name: string;
+  namespace: string;
+  phase?: 'Test' | 'General' | 'Final';
+  model?: string;
+  proxyPool?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  timeZone?: string;
+}
+
+export function device(o: DeviceOptions): TeamsDevice {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'TeamsDevice',
+    metadata: {
+      name: o.name,
+      namespace: o.namespace,
+      ...(o.labels ? { labels: o.labels } : {}),
+      ...(o.annotations ? { annotations: o.annotations } : {}),
+    },
+    spec: {
+      type: 'Phone',
+      manufacturer: 'Yealink',
+      model: o.model ?? 'MP56',
+      license: 'Basic',
+      firmwareAutoUpdate: { phase: o.phase ?? 'General' },
+      timeZone: o.timeZone ?? 'Europe/Berlin',
+      proxyPool: o.proxyPool ?? 'default',
+      policy: 'default',
+    },
+  };
+}
+
+/** status.reported of a device running `firmware`. */
+export function reported(firmware: string): TeamsDeviceStatus {
+  return {
+    online: true,
+    reported: {
+      manufacturer: 'Yealink',
+      model: 'MP56',
+      firmwareVersion: firmware,
+      teamsAppVersion: '1449/1.0.94.2023071702',
+      autoUpdateSupported: true,
+    },
+  };
+}
+
+export function release(
+  version: string,
+  releaseDate: string,
+  name = `yealink-mp56-${version}`,
+): FirmwareRelease {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'FirmwareRelease',
+    metadata: { name },
+    spec: {
+      component: 'Firmware',
+      version,
+      releaseDate,
+      verification: 'Verified',
+      appliesTo: { manufacturer: 'Yealink', models: ['MP56'] },
+      artifact: {
+        url: `https://firmware.example.com/yealink/mp56-${version}.rom`,
+        sha256: SHA,
+        sizeBytes: 1000,
+      },
+      paused: false,
+    },
+  };
+}
+
+export function plan(name: string, namespace: string, spec: Partial<UpdatePlan['spec']>): UpdatePlan {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'UpdatePlan',
+    metadata: { name, namespace },
+    spec: { devices: { names: ['phone-1'] }, updates: [{ component: 'Firmware' }], suspend: false, ...spec },
+  };
+}
+
+export function policy(
+  namespace: string,
+  spec: Partial<UpdatePolicy['spec']>,
+  name = 'default',
+): UpdatePolicy {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'UpdatePolicy',
+    metadata: { name, namespace },
+    spec: spec as UpdatePolicy['spec'],
+  };
+}
+
+export function pool(
+  name: string,
+  namespace: string,
+  spec: Partial<DeviceProxyPool['spec']> = {},
+): DeviceProxyPool {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'DeviceProxyPool',
+    metadata: { name, namespace },
+    spec: spec as DeviceProxyPool['spec'],
+  };
+}

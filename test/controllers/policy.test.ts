@@ -1,0 +1,80 @@
+import { expect } from 'chai';
+import type { UpdatePolicy } from '../../src/api/v1alpha1/index.js';
+import { policyController } from '../../src/controllers/policy/index.js';
+import { FakeClock } from '../../src/runtime/clock.js';
+import { useLocalCluster } from '../support/cluster.js';
+import { type Harness, POLICIES, policy, startController } from './harness.js';
+
+const ready = (p: UpdatePolicy) => p.status?.conditions?.find((c) => c.type === 'Ready');
+
+describe('UpdatePolicy controller against the embedded control plane', () => {
+  const fx = useLocalCluster({ crds: true });
+  let h: Harness;
+
+  before(async () => {
+    h = await startController(policyController, fx.kubeConfig(), new FakeClock('2026-12-01T09:00:00Z'));
+    await h.createNamespace('upol');
+  });
+
+  after(async () => {
+    await h?.stop();
+  });
+
+  it('should report a policy with an unknown defaultTimeZone not Ready, naming the zone, until it is fixed', async () => {
+    await h.create(POLICIES, policy('upol', { defaultTimeZone: 'Mars/Olympus_Mons' }));
+    const bad = await h.until<UpdatePolicy>(POLICIES, 'default', 'upol', (p) => !!ready(p), 'Ready written');
+    expect(ready(bad)).to.include({ status: 'False', reason: 'InvalidPolicy', observedGeneration: 1 });
+    expect(ready(bad)?.message).to.match(
+      /defaultTimeZone "Mars\/Olympus_Mons" is not a known IANA time zone/,
+    );
+    expect(bad.status?.observedGeneration).to.equal(1);
+    const warning = (await h.events('upol', 'default', 'InvalidPolicy')).find(
+      (e) => e.reason === 'InvalidPolicy',
+    );
+    expect(warning?.type).to.equal('Warning');
+    expect(warning?.message).to.match(/Mars\/Olympus_Mons/);
+
+    const shown = await fx.clients.kubectlOk([
+      'get',
+      'upol',
+      'default',
+      '-n',
+      'upol',
+      '-o',
+      'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+    ]);
+    expect(shown).to.equal('False');
+
+    await h.patch(POLICIES, 'default', 'upol', { spec: { defaultTimeZone: 'Europe/Berlin' } });
+    const fixed = await h.until<UpdatePolicy>(
+      POLICIES,
+      'default',
+      'upol',
+      (p) => ready(p)?.status === 'True',
+      'Ready True',
+    );
+    expect(ready(fixed)).to.include({ reason: 'Valid', observedGeneration: 2 });
+    expect(fixed.status?.observedGeneration).to.equal(2);
+    expect((await h.events('upol', 'default', 'Valid')).find((e) => e.reason === 'Valid')?.type).to.equal(
+      'Normal',
+    );
+    await fx.clients.kubectlOk([
+      'wait',
+      '--for=condition=Ready',
+      'upol/default',
+      '-n',
+      'upol',
+      '--timeout=10s',
+    ]);
+  });
+
+  it('should say that remote updates are not available for a GCC-High policy', async () => {
+    await h.create(POLICIES, policy('upol', { cloud: 'GCCHigh' }, 'gcch'));
+    const gcch = await h.until<UpdatePolicy>(POLICIES, 'gcch', 'upol', (p) => !!ready(p), 'Ready written');
+    expect(ready(gcch)).to.include({ status: 'True' });
+    expect(gcch.status?.conditions?.find((c) => c.type === 'RemoteUpdateAvailable')).to.include({
+      status: 'False',
+      reason: 'RemoteUpdateUnavailable',
+    });
+  });
+});

@@ -1,0 +1,854 @@
+import { expect } from 'chai';
+import type { HistoryEntry, InFlightUpdate, TeamsDeviceStatus } from '../../src/api/v1alpha1/teamsdevice.js';
+import type { UpdatePlan, UpdatePlanSpec } from '../../src/api/v1alpha1/updateplan.js';
+import type { UpdatePolicySpec } from '../../src/api/v1alpha1/updatepolicy.js';
+import { buildCatalog } from '../../src/core/catalog.js';
+import { commandId } from '../../src/core/command-id.js';
+import {
+  type DeviceDecision,
+  type DeviceObservation,
+  decideDevice,
+  type ObservedCommandEvent,
+} from '../../src/core/device-lifecycle.js';
+import { toIsoSeconds } from '../../src/core/instant.js';
+import { planTimeline } from '../../src/core/timeline.js';
+import type { Condition } from '../../src/k8s/conditions.js';
+import {
+  at,
+  type DeviceOptions,
+  device,
+  plan,
+  policy,
+  policySpec,
+  type ReleaseOptions,
+  release,
+} from './fixtures.js';
+
+const R36: ReleaseOptions = { version: '122.15.0.36', releaseDate: '2026-09-01T10:00:00Z' };
+/** Monday 2026-11-02, 11:00 in Berlin: inside business hours. */
+const R40: ReleaseOptions = { version: '122.15.0.40', releaseDate: '2026-11-02T10:00:00Z' };
+const R44: ReleaseOptions = { version: '122.15.0.44', releaseDate: '2027-01-04T10:00:00Z' };
+const UNKNOWN_99: ReleaseOptions = {
+  version: '122.15.0.99',
+  releaseDate: '2026-10-01T00:00:00Z',
+  verification: 'Unknown',
+};
+const APP: ReleaseOptions = {
+  component: 'TeamsApp',
+  version: '1452/1.0.94.2023080101',
+  releaseDate: '2026-08-01T00:00:00Z',
+};
+const RELEASES = [R36, R40, APP];
+const BERLIN: DeviceOptions = { name: 'phone-1', phase: 'Test', timeZone: 'Europe/Berlin' };
+const NO_SPREAD: Partial<UpdatePolicySpec> = { rolloutSpreadDays: 0 };
+const ID = 'phone-1';
+
+interface Setup {
+  device?: DeviceOptions;
+  status?: Partial<TeamsDeviceStatus>;
+  policy?: Partial<UpdatePolicySpec>;
+  releases?: ReleaseOptions[];
+  plans?: Array<[string, Partial<UpdatePlanSpec>]>;
+  /** null: nothing heard from the device. Default online. */
+  online?: boolean | null;
+  firmware?: string;
+  event?: ObservedCommandEvent;
+  slot?: boolean;
+  /** When the device sent its state; default now. */
+  seenAt?: string;
+  delivery?: { lastSentAt?: Date; failed?: boolean };
+  now: string;
+}
+
+function plansOf(setup: Setup): UpdatePlan[] {
+  return (setup.plans ?? []).map(([name, spec]) => plan(name, { devices: { names: [ID] }, ...spec }));
+}
+
+function observation(
+  setup: Setup,
+  firmware = setup.firmware ?? '122.15.0.36',
+): DeviceObservation | undefined {
+  if (setup.online === null) return undefined;
+  return {
+    online: setup.online ?? true,
+    manufacturer: 'Yealink',
+    model: 'MP56',
+    firmwareVersion: firmware,
+    teamsAppVersion: '1449/1.0.94.2023071702',
+    autoUpdateSupported: true,
+    ts: setup.seenAt ?? setup.now,
+  };
+}
+
+function decide(setup: Setup): DeviceDecision {
+  const d = device({ ...BERLIN, ...setup.device });
+  d.metadata.generation = 3;
+  if (setup.status) d.status = { ...d.status, ...setup.status };
+  return decideDevice({
+    device: d,
+    observed: observation(setup),
+    catalog: buildCatalog((setup.releases ?? RELEASES).map(release)),
+    policy: policySpec({ ...NO_SPREAD, ...setup.policy }),
+    plans: plansOf(setup),
+    event: setup.event,
+    slotAvailable: setup.slot ?? true,
+    delivery: setup.delivery,
+    now: at(setup.now),
+  });
+}
+
+const sent = (d: DeviceDecision) =>
+  d.send
+    ? `${d.send.component} ${d.send.version} [${d.send.source}] attempt ${d.send.attempt}${d.send.resend ? ' again' : ''}`
+    : null;
+const wakeAt = (d: DeviceDecision, now: string) =>
+  d.requeueAfterMs === undefined ? null : new Date(Date.parse(now) + d.requeueAfterMs).toISOString();
+const condition = (d: DeviceDecision, type: string) => d.status.conditions?.find((c) => c.type === type);
+const reason = (d: DeviceDecision, type: string) => condition(d, type)?.reason;
+
+function inFlight(
+  state: InFlightUpdate['state'],
+  o: Partial<InFlightUpdate> & { startedAt?: string } = {},
+): InFlightUpdate {
+  const version = o.version ?? '122.15.0.40';
+  const attempt = o.attempt ?? 1;
+  return {
+    commandId: commandId(ID, 'Firmware', version, attempt),
+    component: 'Firmware',
+    version,
+    source: 'Auto',
+    state,
+    attempt,
+    startedAt: '2026-11-02T17:00:00Z',
+    ...o,
+  };
+}
+
+const failed = (finishedAt: string, source = 'Auto', to = '122.15.0.40'): HistoryEntry => ({
+  component: 'Firmware',
+  from: '122.15.0.36',
+  to,
+  source,
+  result: 'Failed',
+  finishedAt,
+});
+
+const ev = (
+  state: ObservedCommandEvent['state'],
+  o: Partial<ObservedCommandEvent> = {},
+): ObservedCommandEvent => ({
+  commandId: commandId(ID, 'Firmware', '122.15.0.40', 1),
+  state,
+  ts: '2026-11-02T17:01:00Z',
+  ...o,
+});
+
+describe('decideDevice: what starts when', () => {
+  interface Case {
+    name: string;
+    setup: Setup;
+    send: string | null;
+    wake?: string | null;
+    updating?: string;
+  }
+  const cases: Case[] = [
+    {
+      name: 'should start the automatic update in Berlin at 18:00, the end of business hours',
+      setup: { now: '2026-11-02T17:00:00Z' },
+      send: 'Firmware 122.15.0.40 [Auto] attempt 1',
+      wake: '2026-11-02T17:05:00.000Z', // resend check; the timeout comes later
+      updating: 'Sent',
+    },
+    {
+      name: 'should not start inside business hours, and wake at their end',
+      setup: { now: '2026-11-02T12:00:00Z' },
+      send: null,
+      wake: '2026-11-02T17:00:00.000Z',
+      updating: 'Idle',
+    },
+    {
+      name: 'should not start in Berlin at 17:59:59 local time',
+      setup: { now: '2026-11-02T16:59:59Z' },
+      send: null,
+      wake: '2026-11-02T17:00:00.000Z',
+    },
+    {
+      name: 'should start a missed automatic update at once before business hours the next morning',
+      setup: { now: '2026-11-03T05:30:00Z' }, // 06:30 CET
+      send: 'Firmware 122.15.0.40 [Auto] attempt 1',
+    },
+    {
+      name: 'should move a missed automatic update to the end of business hours when the device is back at 10:00',
+      setup: { now: '2026-11-03T09:00:00Z' },
+      send: null,
+      wake: '2026-11-03T17:00:00.000Z',
+    },
+    {
+      name: 'should start automatically in New York at 18:00 EST, the day after clocks fell back',
+      setup: { device: { timeZone: 'America/New_York' }, now: '2026-11-02T23:00:00Z' },
+      send: 'Firmware 122.15.0.40 [Auto] attempt 1',
+    },
+    {
+      name: 'should not start in New York at 17:00 EST',
+      setup: { device: { timeZone: 'America/New_York' }, now: '2026-11-02T22:00:00Z' },
+      send: null,
+      wake: '2026-11-02T23:00:00.000Z',
+    },
+    {
+      name: 'should wait through a blackout and wake at the local midnight after it',
+      setup: {
+        policy: { blackouts: [{ from: '2026-11-02', to: '2026-11-04' }] },
+        now: '2026-11-02T17:00:00Z',
+      },
+      send: null,
+      wake: '2026-11-04T23:00:00.000Z',
+    },
+    {
+      name: 'should not send to an offline device, and wait for it without a timer',
+      setup: { online: false, now: '2026-11-02T17:00:00Z' },
+      send: null,
+      wake: null,
+      updating: 'WaitingForDevice',
+    },
+    {
+      name: 'should not send to a device never heard from',
+      setup: { online: null, now: '2026-11-02T17:00:00Z' },
+      send: null,
+      updating: 'WaitingForDevice',
+    },
+    {
+      name: 'should not start without a concurrency slot',
+      setup: { slot: false, now: '2026-11-02T17:00:00Z' },
+      send: null,
+      wake: null,
+      updating: 'WaitingForSlot',
+    },
+    {
+      name: 'should start an immediate plan at once, even inside business hours (rule 9)',
+      setup: { device: { phase: 'Final' }, plans: [['now', {}]], now: '2026-11-02T12:00:00Z' },
+      send: 'Firmware 122.15.0.40 [UpdatePlan/now] attempt 1',
+    },
+    {
+      name: 'should start a scheduled plan at its local time in Tokyo, not before',
+      setup: {
+        device: { phase: 'Final' },
+        plans: [['tokyo', { schedule: { at: '2026-11-05T10:00:00', timeZone: 'Asia/Tokyo' } }]],
+        now: '2026-11-04T12:00:00Z',
+      },
+      send: null,
+      wake: '2026-11-05T01:00:00.000Z',
+    },
+    {
+      name: 'should start a scheduled plan at its time, inside business hours',
+      setup: {
+        device: { phase: 'Final' },
+        plans: [['tokyo', { schedule: { at: '2026-11-05T10:00:00', timeZone: 'Asia/Tokyo' } }]],
+        now: '2026-11-05T01:00:00Z',
+      },
+      send: 'Firmware 122.15.0.40 [UpdatePlan/tokyo] attempt 1',
+    },
+    {
+      name: 'should send one command, from the plan, when a plan and the automatic update install the same version',
+      setup: { plans: [['now', {}]], now: '2026-11-02T17:00:00Z' },
+      send: 'Firmware 122.15.0.40 [UpdatePlan/now] attempt 1',
+    },
+    {
+      name: 'should update the Teams app only by a plan (rule 12)',
+      setup: {
+        device: { phase: 'Final' },
+        plans: [['app', { updates: [{ component: 'TeamsApp' }] }]],
+        now: '2026-11-02T12:00:00Z',
+      },
+      send: 'TeamsApp 1452/1.0.94.2023080101 [UpdatePlan/app] attempt 1',
+    },
+    {
+      name: 'should never downgrade, whatever a plan asks',
+      setup: {
+        device: { phase: 'Final' },
+        firmware: '122.15.0.40',
+        plans: [['old', { updates: [{ component: 'Firmware', version: '122.15.0.36' }] }]],
+        now: '2026-11-02T12:00:00Z',
+      },
+      send: null,
+    },
+    {
+      name: 'should never install an Unknown version, whatever a plan asks',
+      setup: {
+        device: { phase: 'Final' },
+        releases: [...RELEASES, UNKNOWN_99],
+        plans: [['unknown', { updates: [{ component: 'Firmware', version: '122.15.0.99' }] }]],
+        now: '2026-11-02T12:00:00Z',
+      },
+      send: null,
+    },
+    {
+      name: 'should send nothing at all in GCC-High, not even a plan',
+      setup: { policy: { cloud: 'GCCHigh' }, plans: [['now', {}]], now: '2026-11-02T17:00:00Z' },
+      send: null,
+      wake: null,
+    },
+    {
+      name: 'should update a device running unknown firmware only by a plan',
+      setup: {
+        firmware: '122.15.0.99',
+        releases: [...RELEASES, UNKNOWN_99],
+        plans: [['fix', { updates: [{ component: 'Firmware', version: '122.15.0.40' }] }]],
+        now: '2026-11-02T12:00:00Z',
+      },
+      send: null, // 122.15.0.40 is older than the unknown 122.15.0.99: a downgrade
+    },
+    {
+      name: 'should not start a second update while one is in flight',
+      setup: {
+        status: { update: inFlight('Downloading') },
+        event: ev('downloading'),
+        plans: [['app', { updates: [{ component: 'TeamsApp' }] }]],
+        now: '2026-11-02T17:02:00Z',
+      },
+      send: null,
+      wake: '2026-11-02T19:00:00.000Z', // the timeout of the update in flight
+      updating: 'Downloading',
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const d = decide(c.setup);
+      expect(sent(d)).to.equal(c.send);
+      if (c.wake !== undefined) expect(wakeAt(d, c.setup.now)).to.equal(c.wake);
+      if (c.updating) expect(reason(d, 'Updating')).to.equal(c.updating);
+      if (d.send) {
+        expect(d.status.update).to.include({
+          state: 'Sent',
+          commandId: d.send.commandId,
+          startedAt: toIsoSeconds(at(c.setup.now)),
+        });
+        expect(d.inFlight).to.equal(true);
+        expect(d.events.map((e) => e.reason)).to.include('UpdateStarted');
+      }
+    });
+  }
+
+  it('should give the command the deterministic id of (deviceId, component, version, attempt)', () => {
+    const d = decide({ device: { deviceId: 'rm-101-phone' }, now: '2026-11-02T17:00:00Z' });
+    expect(d.send?.commandId).to.equal(commandId('rm-101-phone', 'Firmware', '122.15.0.40', 1));
+    expect(d.send?.artifact.url).to.equal('https://firmware.example.com/122.15.0.40.rom');
+  });
+});
+
+describe('decideDevice: the update in flight', () => {
+  interface Case {
+    name: string;
+    setup: Setup;
+    state: string | null; // status.update.state
+    history?: string[]; // 'result to [source]'
+    send?: string | null;
+    wake?: string | null;
+    events?: string[];
+  }
+  const cases: Case[] = [
+    {
+      name: 'should move Sent to Downloading on a downloading event, without a progress percentage',
+      setup: {
+        status: { update: inFlight('Sent') },
+        event: ev('downloading', { progress: 40 }),
+        now: '2026-11-02T17:01:00Z',
+      },
+      state: 'Downloading',
+      wake: '2026-11-02T19:00:00.000Z',
+      events: [],
+    },
+    {
+      name: 'should stay Sent on an accepted event',
+      setup: { status: { update: inFlight('Sent') }, event: ev('accepted'), now: '2026-11-02T17:01:00Z' },
+      state: 'Sent',
+    },
+    {
+      name: 'should never go back from Installing to Downloading',
+      setup: {
+        status: { update: inFlight('Installing') },
+        event: ev('downloading'),
+        now: '2026-11-02T17:01:00Z',
+      },
+      state: 'Installing',
+    },
+    {
+      name: 'should ignore the event of another command',
+      setup: {
+        status: { update: inFlight('Sent') },
+        event: ev('failed', { commandId: 'another' }),
+        delivery: { lastSentAt: at('2026-11-02T17:00:00Z') },
+        now: '2026-11-02T17:01:00Z',
+      },
+      state: 'Sent',
+    },
+    {
+      name: 'should finish Succeeded when the device says so, with a history entry',
+      setup: {
+        status: { update: inFlight('Installing') },
+        event: ev('succeeded'),
+        now: '2026-11-02T17:04:00Z',
+      },
+      state: null,
+      history: ['Succeeded 122.15.0.36 -> 122.15.0.40 [Auto] at 2026-11-02T17:04:00Z'],
+      events: ['UpdateSucceeded'],
+    },
+    {
+      name: 'should finish Succeeded when the device reports the new version, even before the event',
+      setup: {
+        status: { update: inFlight('Installing') },
+        firmware: '122.15.0.40',
+        now: '2026-11-02T17:04:00Z',
+      },
+      state: null,
+      history: ['Succeeded 122.15.0.36 -> 122.15.0.40 [Auto] at 2026-11-02T17:04:00Z'],
+    },
+    {
+      name: 'should fail an automatic attempt and retry it after the backoff, outside business hours',
+      setup: {
+        status: { update: inFlight('Installing') },
+        event: ev('failed', { message: 'sha256 mismatch' }),
+        now: '2026-11-02T17:10:00Z',
+      },
+      state: 'Scheduled',
+      history: ['Failed 122.15.0.36 -> 122.15.0.40 [Auto] at 2026-11-02T17:10:00Z'],
+      wake: '2026-11-02T18:10:00.000Z',
+      events: ['UpdateFailed', 'UpdateRetryScheduled'],
+    },
+    {
+      name: 'should move an automatic retry whose backoff ends in business hours to their end (rule 11)',
+      setup: {
+        status: { update: inFlight('Installing', { startedAt: '2026-11-03T06:00:00Z' }) },
+        event: ev('failed'),
+        now: '2026-11-03T06:30:00Z', // 07:30 CET; +60 min is inside business hours
+      },
+      state: 'Scheduled',
+      wake: '2026-11-03T17:00:00.000Z',
+    },
+    {
+      name: 'should retry a plan row after the backoff, inside business hours (rule 9)',
+      setup: {
+        device: { phase: 'Final' },
+        plans: [['now', {}]],
+        status: {
+          update: inFlight('Installing', { source: 'UpdatePlan/now', startedAt: '2026-11-03T06:00:00Z' }),
+        },
+        event: ev('failed'),
+        now: '2026-11-03T06:30:00Z',
+      },
+      state: 'Scheduled',
+      wake: '2026-11-03T07:30:00.000Z',
+    },
+    {
+      name: 'should start the retry as attempt 2 with a new command id once the backoff is over',
+      setup: { status: { history: [failed('2026-11-02T17:10:00Z')] }, now: '2026-11-02T18:10:00Z' },
+      state: 'Sent',
+      send: 'Firmware 122.15.0.40 [Auto] attempt 2',
+    },
+    {
+      name: 'should keep a retry waiting during the backoff',
+      setup: { status: { history: [failed('2026-11-02T17:10:00Z')] }, now: '2026-11-02T17:40:00Z' },
+      state: 'Scheduled',
+      send: null,
+      wake: '2026-11-02T18:10:00.000Z',
+    },
+    {
+      name: 'should give up after retry.maxAttempts failures in a row',
+      setup: {
+        status: {
+          update: inFlight('Installing', { attempt: 3, startedAt: '2026-11-02T19:00:00Z' }),
+          history: [failed('2026-11-02T18:10:00Z'), failed('2026-11-02T17:10:00Z')],
+        },
+        event: ev('failed', { commandId: commandId(ID, 'Firmware', '122.15.0.40', 3) }),
+        now: '2026-11-02T19:10:00Z',
+      },
+      state: null,
+      send: null,
+      wake: null,
+      events: ['UpdateFailed', 'UpdateRetriesExhausted', 'AutoUpdateBlocked'],
+    },
+    {
+      name: 'should let a plan install a version automatic updates gave up on, with a new command id',
+      setup: {
+        device: { phase: 'Final' },
+        plans: [['force', {}]],
+        status: {
+          history: [
+            failed('2026-11-02T19:10:00Z'),
+            failed('2026-11-02T18:10:00Z'),
+            failed('2026-11-02T17:10:00Z'),
+          ],
+        },
+        now: '2026-11-03T09:00:00Z',
+      },
+      state: 'Sent',
+      send: 'Firmware 122.15.0.40 [UpdatePlan/force] attempt 4',
+    },
+    {
+      name: 'should count a rejection as a failed attempt',
+      setup: {
+        status: { update: inFlight('Sent') },
+        event: ev('rejected', { message: 'device is offline' }),
+        now: '2026-11-02T17:01:00Z',
+      },
+      state: 'Scheduled',
+      history: ['Failed 122.15.0.36 -> 122.15.0.40 [Auto] at 2026-11-02T17:01:00Z'],
+    },
+    {
+      name: 'should fail an attempt with no result after updateTimeoutMinutes',
+      setup: { status: { update: inFlight('Downloading') }, now: '2026-11-02T19:00:00Z' },
+      state: 'Scheduled',
+      history: ['Failed 122.15.0.36 -> 122.15.0.40 [Auto] at 2026-11-02T19:00:00Z'],
+      wake: '2026-11-02T20:00:00.000Z',
+    },
+    {
+      name: 'should send a command again under the same id when nothing was heard for 5 minutes',
+      setup: {
+        status: { update: inFlight('Sent') },
+        delivery: { lastSentAt: at('2026-11-02T17:00:00Z') },
+        now: '2026-11-02T17:05:00Z',
+      },
+      state: 'Sent',
+      send: 'Firmware 122.15.0.40 [Auto] attempt 1 again',
+      wake: '2026-11-02T17:10:00.000Z',
+      events: [],
+    },
+    {
+      name: 'should not send a command again within 5 minutes',
+      setup: {
+        status: { update: inFlight('Sent') },
+        delivery: { lastSentAt: at('2026-11-02T17:03:00Z') },
+        now: '2026-11-02T17:05:00Z',
+      },
+      state: 'Sent',
+      send: null,
+      wake: '2026-11-02T17:08:00.000Z',
+    },
+    {
+      name: 'should send again after a restart only once startedAt is 5 minutes old',
+      setup: {
+        status: { update: inFlight('Sent', { startedAt: '2026-11-02T17:00:00Z' }) },
+        now: '2026-11-02T17:02:00Z',
+      },
+      state: 'Sent',
+      send: null,
+      wake: '2026-11-02T17:05:00.000Z',
+    },
+    {
+      name: 'should send a Downloading command again after a restart that lost its events',
+      setup: {
+        status: { update: inFlight('Downloading', { startedAt: '2026-11-02T17:00:00Z' }) },
+        now: '2026-11-02T17:05:00Z',
+      },
+      state: 'Downloading',
+      send: 'Firmware 122.15.0.40 [Auto] attempt 1 again',
+    },
+    {
+      name: 'should not send a Downloading command again while its events come',
+      setup: {
+        status: { update: inFlight('Downloading', { startedAt: '2026-11-02T17:00:00Z' }) },
+        event: ev('downloading'),
+        now: '2026-11-02T17:30:00Z',
+      },
+      state: 'Downloading',
+      send: null,
+      wake: '2026-11-02T19:00:00.000Z',
+    },
+    {
+      name: 'should send again at once when handing the command to the transport failed',
+      setup: {
+        status: { update: inFlight('Sent') },
+        delivery: { failed: true },
+        now: '2026-11-02T17:00:01Z',
+      },
+      state: 'Sent',
+      send: 'Firmware 122.15.0.40 [Auto] attempt 1 again',
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const d = decide(c.setup);
+      expect(d.status.update?.state ?? null).to.equal(c.state);
+      if (c.history) {
+        expect(
+          (d.status.history ?? [])
+            .slice(0, c.history.length)
+            .map((h) => `${h.result} ${h.from} -> ${h.to} [${h.source}] at ${h.finishedAt}`),
+        ).to.deep.equal(c.history);
+      }
+      if (c.send !== undefined) expect(sent(d)).to.equal(c.send);
+      if (c.wake !== undefined) expect(wakeAt(d, c.setup.now)).to.equal(c.wake);
+      if (c.events) expect(d.events.map((e) => e.reason)).to.deep.equal(c.events);
+      expect(d.status.update?.progress).to.equal(undefined);
+      expect(d.inFlight).to.equal(['Sent', 'Downloading', 'Installing'].includes(c.state ?? ''));
+    });
+  }
+
+  it('should keep at most 10 history entries, newest first', () => {
+    const history = Array.from({ length: 10 }, (_, i) => ({
+      ...failed(`2026-10-0${(i % 9) + 1}T00:00:00Z`, 'UpdatePlan/old', `122.15.0.${10 + i}`),
+    }));
+    const d = decide({
+      status: { update: inFlight('Installing'), history },
+      event: ev('succeeded'),
+      now: '2026-11-02T17:04:00Z',
+    });
+    expect(d.status.history).to.have.length(10);
+    expect(d.status.history?.[0]?.result).to.equal('Succeeded');
+  });
+});
+
+describe('decideDevice: status and conditions', () => {
+  it('should label unknown firmware Unknown and block automatic updates with UnknownFirmware', () => {
+    const d = decide({ firmware: '122.15.0.37', now: '2026-11-02T17:00:00Z' });
+    expect(d.status.firmwareVerification).to.equal('Unknown');
+    expect(condition(d, 'AutoUpdateBlocked')).to.include({ status: 'True', reason: 'UnknownFirmware' });
+    expect(d.send).to.equal(undefined);
+    expect(d.events.map((e) => e.reason)).to.include('AutoUpdateBlocked');
+  });
+
+  it('should show no automatic time for a version automatic updates gave up on', () => {
+    const d = decide({
+      status: {
+        history: [
+          failed('2026-11-02T19:10:00Z'),
+          failed('2026-11-02T18:10:00Z'),
+          failed('2026-11-02T17:10:00Z'),
+        ],
+      },
+      now: '2026-11-03T17:00:00Z',
+    });
+    expect(d.status.availableUpdates?.[0]).to.include({
+      autoUpdateAt: null,
+      blockedReason: 'RetriesExhausted',
+    });
+    expect(condition(d, 'AutoUpdateBlocked')).to.include({ status: 'True', reason: 'RetriesExhausted' });
+    expect(d.requeueAfterMs).to.equal(undefined);
+  });
+
+  it('should not send a command again in GCC-High', () => {
+    const d = decide({
+      policy: { cloud: 'GCCHigh' },
+      status: { update: inFlight('Sent') },
+      delivery: { lastSentAt: at('2026-11-02T17:00:00Z') },
+      now: '2026-11-02T17:05:00Z',
+    });
+    expect(d.send).to.equal(undefined);
+  });
+
+  it('should say RemoteUpdateUnavailable in GCC-High', () => {
+    const d = decide({ policy: { cloud: 'GCCHigh' }, now: '2026-11-02T17:00:00Z' });
+    expect(condition(d, 'AutoUpdateBlocked')).to.include({
+      status: 'True',
+      reason: 'RemoteUpdateUnavailable',
+    });
+    expect(condition(d, 'RemoteUpdateAvailable')).to.include({
+      status: 'False',
+      reason: 'RemoteUpdateUnavailable',
+    });
+    expect(d.status.availableUpdates?.[0]?.blockedReason).to.equal('RemoteUpdateUnavailable');
+  });
+
+  it('should write reported, online, lastSeen, verification and available updates', () => {
+    const d = decide({ device: { phase: 'General' }, now: '2026-11-02T12:00:00Z' });
+    expect(d.status).to.deep.include({
+      observedGeneration: 3,
+      online: true,
+      lastSeen: '2026-11-02T12:00:00Z',
+      firmwareVerification: 'Verified',
+      update: null,
+    });
+    expect(d.status.reported?.firmwareVersion).to.equal('122.15.0.36');
+    expect(
+      d.status.availableUpdates?.map((r) => `${r.component} ${r.newVersion} ${r.autoUpdateAt}`),
+    ).to.deep.equal([
+      'Firmware 122.15.0.40 2026-12-02T17:00:00Z', // General: 30 days later, at the end of business hours
+      'TeamsApp 1452/1.0.94.2023080101 null',
+    ]);
+    expect(d.status.conditions?.map((c) => `${c.type}=${c.status} ${c.reason}`)).to.deep.equal([
+      'Ready=True Ready',
+      'Online=True Connected',
+      'UpdateAvailable=True UpdateAvailable',
+      'Updating=False Idle',
+      'AutoUpdateBlocked=False AutoUpdatesAllowed',
+      'RemoteUpdateAvailable=True RemoteUpdateAvailable',
+    ]);
+    expect(d.status.conditions?.every((c) => c.observedGeneration === 3)).to.equal(true);
+  });
+
+  it('should change lastTransitionTime only when a condition flips', () => {
+    const first = decide({ device: { phase: 'General' }, now: '2026-11-02T12:00:00Z' });
+    const again = decide({ device: { phase: 'General' }, status: first.status, now: '2026-11-02T12:30:00Z' });
+    expect(again.status.conditions).to.deep.equal(first.status.conditions);
+    const offline = decide({
+      device: { phase: 'General' },
+      status: first.status,
+      online: false,
+      now: '2026-11-02T13:00:00Z',
+    });
+    const online = (d: DeviceDecision) => condition(d, 'Online') as Condition;
+    expect(online(offline)).to.include({ status: 'False', lastTransitionTime: '2026-11-02T13:00:00Z' });
+    expect(condition(offline, 'UpdateAvailable')?.lastTransitionTime).to.equal('2026-11-02T12:00:00Z');
+    expect(offline.events.map((e) => e.reason)).to.deep.equal(['DeviceOffline']);
+  });
+
+  it('should refresh lastSeen only when online flips or every 10 minutes', () => {
+    const first = decide({ device: { phase: 'General' }, now: '2026-11-02T12:00:00Z' });
+    const soon = decide({ device: { phase: 'General' }, status: first.status, now: '2026-11-02T12:09:00Z' });
+    expect(soon.status).to.deep.equal(first.status);
+    const later = decide({ device: { phase: 'General' }, status: first.status, now: '2026-11-02T12:10:00Z' });
+    expect(later.status.lastSeen).to.equal('2026-11-02T12:10:00Z');
+    const flipped = decide({
+      device: { phase: 'General' },
+      status: first.status,
+      online: false,
+      now: '2026-11-02T12:01:00Z',
+    });
+    expect(flipped.status.lastSeen).to.equal('2026-11-02T12:01:00Z');
+  });
+
+  it('should keep an overdue autoUpdateAt as it was while the device is offline', () => {
+    const due = decide({ online: false, now: '2026-11-02T17:00:00Z' });
+    expect(due.status.availableUpdates?.[0]?.autoUpdateAt).to.equal('2026-11-02T17:00:00Z');
+    const later = decide({
+      online: false,
+      status: due.status,
+      seenAt: '2026-11-02T17:00:00Z',
+      now: '2026-11-02T20:00:00Z',
+    });
+    expect(later.status).to.deep.equal(due.status);
+    expect(later.events).to.deep.equal([]);
+  });
+
+  it('should keep status.reported when nothing has been heard since the start', () => {
+    const d = decide({ online: null, now: '2026-11-02T12:00:00Z' });
+    expect(d.status.reported?.firmwareVersion).to.equal('122.15.0.36');
+    expect(condition(d, 'Online')).to.include({ status: 'Unknown', reason: 'NotReported' });
+    expect(condition(d, 'Ready')).to.include({ status: 'False', reason: 'NotReported' });
+  });
+
+  it('should not be Ready in a time zone that does not exist', () => {
+    const d = decide({ device: { timeZone: 'Europe/Atlantis' }, now: '2026-11-02T17:00:00Z' });
+    expect(condition(d, 'Ready')).to.include({ status: 'False', reason: 'InvalidTimeZone' });
+    expect(condition(d, 'AutoUpdateBlocked')).to.include({ status: 'True', reason: 'InvalidTimeZone' });
+    expect(d.send).to.equal(undefined);
+  });
+});
+
+describe('decideDevice: the same times as planTimeline', () => {
+  interface Scenario {
+    name: string;
+    device: DeviceOptions;
+    releases: ReleaseOptions[];
+    policy?: Partial<UpdatePolicySpec>;
+    plans?: Array<[string, Partial<UpdatePlanSpec>]>;
+    now: string;
+    until: string;
+  }
+
+  /** Runs the decision from `now`, waking at each requeueAfterMs; the device installs what it is sent at once. */
+  function operate(s: Scenario): string[] {
+    const base = device({ teamsApp: null, ...s.device });
+    const catalog = buildCatalog(s.releases.map(release));
+    const spec = policySpec({ ...NO_SPREAD, ...s.policy });
+    const plans = (s.plans ?? []).map(([name, p]) =>
+      plan(name, { devices: { names: [base.metadata.name] }, ...p }),
+    );
+    let status = base.status;
+    let firmware = base.status?.reported?.firmwareVersion as string;
+    let t = at(s.now);
+    const out: string[] = [];
+    for (let step = 0; step < 200 && t.getTime() <= Date.parse(s.until); step++) {
+      const d = decideDevice({
+        device: { ...base, ...(status ? { status } : {}) },
+        observed: {
+          online: true,
+          manufacturer: 'Yealink',
+          model: 'MP56',
+          firmwareVersion: firmware,
+          autoUpdateSupported: true,
+          ts: t.toISOString(),
+        },
+        catalog,
+        policy: spec,
+        plans,
+        slotAvailable: true,
+        now: t,
+      });
+      status = d.status;
+      if (d.send) {
+        out.push(`${firmware} -> ${d.send.version} @ ${toIsoSeconds(t)} [${d.send.source}]`);
+        firmware = d.send.version; // installed at once: the next decision (same instant) finishes it
+        continue;
+      }
+      if (d.requeueAfterMs === undefined) break;
+      t = new Date(t.getTime() + d.requeueAfterMs);
+    }
+    return out;
+  }
+
+  function timeline(s: Scenario): string[] {
+    const d = device({ teamsApp: null, ...s.device });
+    return planTimeline(
+      {
+        devices: [d],
+        releases: s.releases.map(release),
+        policies: [policy({ ...NO_SPREAD, ...s.policy }, { namespace: d.metadata.namespace ?? 'berlin' })],
+        plans: (s.plans ?? []).map(([name, p]) =>
+          plan(name, { devices: { names: [d.metadata.name] }, ...p }),
+        ),
+      },
+      at(s.now),
+      at(s.until),
+    )
+      .filter((e) => e.at !== null)
+      .map((e) => `${e.fromVersion} -> ${e.toVersion} @ ${e.at} [${e.source}]`);
+  }
+
+  const scenarios: Scenario[] = [
+    {
+      name: 'should chain automatic updates in Berlin exactly when the timeline says',
+      device: { ...BERLIN },
+      releases: [R36, R40, R44],
+      now: '2026-11-01T00:00:00Z',
+      until: '2027-03-01T00:00:00Z',
+    },
+    {
+      name: 'should update a General device in New York across the end of daylight saving time',
+      device: { ...BERLIN, phase: 'General', timeZone: 'America/New_York' },
+      releases: [R36, { version: '122.15.0.40', releaseDate: '2026-10-02T20:00:00Z' }],
+      now: '2026-10-01T00:00:00Z',
+      until: '2026-12-01T00:00:00Z',
+    },
+    {
+      name: 'should update in Sydney around a blackout, with a spread',
+      device: { ...BERLIN, timeZone: 'Australia/Sydney' },
+      releases: [R36, R40, R44],
+      policy: { rolloutSpreadDays: 7, blackouts: [{ from: '2026-11-03', to: '2026-11-10' }] },
+      now: '2026-11-01T00:00:00Z',
+      until: '2027-03-01T00:00:00Z',
+    },
+    {
+      name: 'should bring a scheduled plan forward to the automatic time (rule 8)',
+      device: { ...BERLIN, phase: 'General' },
+      releases: [R36, R40],
+      plans: [['late', { schedule: { at: '2027-02-01T03:00:00', timeZone: 'Europe/Berlin' } }]],
+      now: '2026-11-01T00:00:00Z',
+      until: '2027-03-01T00:00:00Z',
+    },
+    {
+      name: 'should run an immediate plan now and let automatic updates continue from its version',
+      device: { ...BERLIN, phase: 'Test' },
+      releases: [R36, R40, R44],
+      plans: [['now', { updates: [{ component: 'Firmware', version: '122.15.0.40' }] }]],
+      now: '2026-11-20T12:00:00Z',
+      until: '2027-03-01T00:00:00Z',
+    },
+  ];
+  for (const s of scenarios) {
+    it(s.name, () => {
+      const expected = timeline(s);
+      expect(expected).to.not.deep.equal([]);
+      expect(operate(s)).to.deep.equal(expected);
+    });
+  }
+});
