@@ -1,0 +1,322 @@
+// Benchmark of the embedded control plane through @kubernetes/client-node, the way the operator uses it.
+//   npx tsx bench/localcluster.ts [--count=10000] [--concurrency=64] [--informers=3] [--memory] [--tls|--plain]
+//     [--keepalive] [--profile=<dir>]
+//   --memory: no data dir. --keepalive: one keep-alive agent for all requests instead of client-node's new
+//   agent (so a new TCP/TLS connection) per request. --profile: V8 CPU profile of the server into <dir>.
+// Starts the server in its own process (so its CPU and peak RSS are its own), creates the CRDs, starts the
+// informers on an empty namespace, creates `count` TeamsDevices with bounded concurrency while the watch fans
+// out to the informers, then lists them and starts one more informer from scratch.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import {
+  ApiextensionsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  makeInformer,
+  type RequestContext,
+  type V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
+import { parse } from 'yaml';
+
+const GROUP = 'teamsdevices.io';
+const VERSION = 'v1alpha1';
+const PLURAL = 'teamsdevices';
+const NS = 'bench';
+
+const GOALS = { writesPerSecond: 2_000, listMs: 1_000, peakRssMb: 400 };
+
+const { values: flags } = parseArgs({
+  options: {
+    count: { type: 'string', default: '10000' },
+    concurrency: { type: 'string', default: '64' },
+    informers: { type: 'string', default: '3' },
+    memory: { type: 'boolean', default: false },
+    tls: { type: 'boolean', default: false },
+    plain: { type: 'boolean', default: false },
+    profile: { type: 'string' },
+    keepalive: { type: 'boolean', default: false },
+  },
+});
+const count = Number(flags.count);
+const concurrency = Number(flags.concurrency);
+const informerCount = Number(flags.informers);
+
+interface ServerMessage {
+  type: 'ready' | 'usage';
+  kubeconfig?: string;
+  maxRssBytes?: number;
+  rssBytes?: number;
+  cpuMicros?: number;
+}
+
+/**
+ * client-node 1.x builds a new http(s).Agent for every request, so each request opens (and TLS-handshakes)
+ * its own connection. With --keepalive the API clients share one keep-alive agent instead.
+ */
+class KeepAliveKubeConfig extends KubeConfig {
+  private agent: HttpAgent | HttpsAgent | undefined;
+
+  async useKeepAlive(maxSockets: number): Promise<void> {
+    const server = this.getCurrentCluster()?.server ?? '';
+    if (server.startsWith('http:')) {
+      this.agent = new HttpAgent({ keepAlive: true, maxSockets });
+    } else {
+      const opts: { ca?: Buffer | string } = {};
+      await this.applyToHTTPSOptions(opts);
+      this.agent = new HttpsAgent({ keepAlive: true, maxSockets, ...(opts.ca ? { ca: opts.ca } : {}) });
+    }
+  }
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    if (this.agent) context.setAgent(this.agent);
+  }
+}
+
+function startServer(dataDir: string | undefined): Promise<{ child: ChildProcess; kubeconfig: string }> {
+  const tlsArg = flags.tls ? 'tls' : flags.plain ? 'plain' : '';
+  const child = spawn(
+    process.execPath,
+    [
+      ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] : []),
+      '--import',
+      'tsx',
+      'bench/server-process.ts',
+      dataDir ?? '',
+      tlsArg,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the server exited with ${code} before it was ready`)));
+    child.once('message', (message: ServerMessage) => {
+      if (message.type === 'ready' && message.kubeconfig) resolve({ child, kubeconfig: message.kubeconfig });
+    });
+  });
+}
+
+function usage(child: ChildProcess): Promise<{ maxRssBytes: number; rssBytes: number; cpuMicros: number }> {
+  return new Promise((resolve) => {
+    const onMessage = (message: ServerMessage) => {
+      if (message.type !== 'usage') return;
+      child.off('message', onMessage);
+      resolve({
+        maxRssBytes: message.maxRssBytes ?? 0,
+        rssBytes: message.rssBytes ?? 0,
+        cpuMicros: message.cpuMicros ?? 0,
+      });
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'usage' });
+  });
+}
+
+async function installCrds(kc: KubeConfig): Promise<void> {
+  const api = kc.makeApiClient(ApiextensionsV1Api);
+  const crds = readdirSync('crds')
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => parse(readFileSync(join('crds', f), 'utf8')) as V1CustomResourceDefinition);
+  for (const body of crds) await api.createCustomResourceDefinition({ body });
+  for (const crd of crds) {
+    for (;;) {
+      const current = await api.readCustomResourceDefinition({ name: crd.metadata?.name ?? '' });
+      if (current.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
+      await sleep(20);
+    }
+  }
+}
+
+/** The server URL without the credentials a plain-HTTP kubeconfig carries in it. */
+function withoutCredentials(server: string): string {
+  const url = new URL(server);
+  url.username = '';
+  url.password = '';
+  return url.toString();
+}
+
+function device(i: number): Record<string, unknown> {
+  const types = ['Phone', 'Display', 'Panel', 'TeamsRoomsAndroid'] as const;
+  const type = types[i % types.length] ?? 'Phone';
+  return {
+    apiVersion: `${GROUP}/${VERSION}`,
+    kind: 'TeamsDevice',
+    metadata: {
+      name: `dev-${String(i).padStart(5, '0')}`,
+      namespace: NS,
+      labels: { site: `site-${i % 50}`, 'teamsdevices.io/type': type.toLowerCase() },
+    },
+    spec: {
+      deviceId: `00:15:65:${(i >> 16).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`,
+      type,
+      manufacturer: 'Yealink',
+      model: type === 'TeamsRoomsAndroid' ? 'A40' : 'MP56',
+      license: type === 'TeamsRoomsAndroid' ? 'Pro' : 'Basic',
+      firmwareAutoUpdate: { phase: (['Test', 'General', 'Final'] as const)[i % 3] },
+      timeZone: (['Europe/Berlin', 'America/New_York', 'Asia/Tokyo'] as const)[i % 3],
+    },
+  };
+}
+
+/** An informer on the bench namespace that resolves `synced` once it holds `target` objects. */
+function startCountingInformer(kc: KubeConfig, api: CustomObjectsApi, target: number) {
+  let seen = 0;
+  let syncedAt = 0;
+  let resolveSynced: () => void = () => {};
+  const synced = new Promise<void>((resolve) => {
+    resolveSynced = resolve;
+  });
+  const informer = makeInformer<KubernetesObject>(
+    kc,
+    `/apis/${GROUP}/${VERSION}/namespaces/${NS}/${PLURAL}`,
+    async () =>
+      (await api.listNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: NS,
+        plural: PLURAL,
+      })) as KubernetesListObject<KubernetesObject>,
+  );
+  informer.on('add', () => {
+    seen += 1;
+    if (seen === target) {
+      syncedAt = performance.now();
+      resolveSynced();
+    }
+  });
+  informer.on('error', (err: unknown) => {
+    if ((err as { name?: string }).name !== 'AbortError') console.error('informer error', err);
+  });
+  return { informer, synced, syncedAt: () => syncedAt, seen: () => seen };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+
+async function main(): Promise<void> {
+  const dataDir = flags.memory ? undefined : mkdtempSync(join(tmpdir(), 'tdo-bench-'));
+  const { child, kubeconfig } = await startServer(dataDir);
+  try {
+    const kc = new KeepAliveKubeConfig();
+    kc.loadFromString(kubeconfig);
+    if (flags.keepalive) await kc.useKeepAlive(concurrency);
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    await installCrds(kc);
+    await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NS } } });
+    console.log(
+      `server ${withoutCredentials(kc.getCurrentCluster()?.server ?? '')} (${dataDir ? `data dir ${dataDir}` : 'in memory'}); ` +
+        `${fmt(count)} TeamsDevices, concurrency ${concurrency}, ${informerCount} informers, ` +
+        `${flags.keepalive ? 'one keep-alive agent' : "client-node's connection per request"}`,
+    );
+
+    // Informers first, on the empty namespace: every create then reaches them through the watch.
+    const informers = Array.from({ length: informerCount }, () => startCountingInformer(kc, custom, count));
+    await Promise.all(informers.map((i) => i.informer.start()));
+
+    const latencies: number[] = [];
+    let next = 0;
+    const serverCpuBefore = (await usage(child)).cpuMicros;
+    const clientCpuBefore = process.cpuUsage();
+    const writeStart = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let i = next++; i < count; i = next++) {
+          const t = performance.now();
+          await custom.createNamespacedCustomObject({
+            group: GROUP,
+            version: VERSION,
+            namespace: NS,
+            plural: PLURAL,
+            body: device(i),
+          });
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
+    const writeEnd = performance.now();
+    const writeSeconds = (writeEnd - writeStart) / 1000;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const clientCpuSeconds = (clientCpu.user + clientCpu.system) / 1e6;
+    const serverCpuSeconds = ((await usage(child)).cpuMicros - serverCpuBefore) / 1e6;
+    latencies.sort((a, b) => a - b);
+
+    await Promise.race([
+      Promise.all(informers.map((i) => i.synced)),
+      sleep(120_000).then(() => {
+        throw new Error(`informers did not sync: ${informers.map((i) => i.seen()).join(', ')} objects seen`);
+      }),
+    ]);
+    const watchLagMs = informers.length ? Math.max(0, ...informers.map((i) => i.syncedAt() - writeEnd)) : 0;
+    for (const i of informers) await i.informer.stop();
+
+    const listTimes: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const t = performance.now();
+      const list = (await custom.listNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: NS,
+        plural: PLURAL,
+      })) as KubernetesListObject<KubernetesObject>;
+      listTimes.push(performance.now() - t);
+      if (list.items.length !== count)
+        throw new Error(`listed ${list.items.length} objects, expected ${count}`);
+    }
+
+    const cold = startCountingInformer(kc, custom, count);
+    const coldStart = performance.now();
+    await cold.informer.start();
+    await cold.synced;
+    const coldSyncMs = cold.syncedAt() - coldStart;
+    await cold.informer.stop();
+
+    const { maxRssBytes, rssBytes } = await usage(child);
+    const writesPerSecond = count / writeSeconds;
+    const listMs = listTimes[0] ?? Number.NaN;
+    const peakRssMb = maxRssBytes / 1024 / 1024;
+    const check = (ok: boolean) => (ok ? 'ok  ' : 'MISS');
+
+    console.log('');
+    console.log(
+      `${check(writesPerSecond >= GOALS.writesPerSecond)} writes        ${fmt(writesPerSecond)} creates/s ` +
+        `(${fmt(writeSeconds, 2)} s; latency p50 ${fmt(percentile(latencies, 50), 1)} ms, ` +
+        `p99 ${fmt(percentile(latencies, 99), 1)} ms)   goal >= ${fmt(GOALS.writesPerSecond)}/s`,
+    );
+    console.log(
+      `     CPU           server ${fmt(serverCpuSeconds, 2)} s (${fmt((serverCpuSeconds / count) * 1e6)} µs/create), ` +
+        `client process ${fmt(clientCpuSeconds, 2)} s, over ${fmt(writeSeconds, 2)} s of writes on ${cpus().length} cores`,
+    );
+    console.log(
+      `${check(listMs < GOALS.listMs)} list          ${fmt(listMs)} ms for ${fmt(count)} objects ` +
+        `(then ${listTimes
+          .slice(1)
+          .map((t) => fmt(t))
+          .join(' ms, ')} ms)   goal < ${fmt(GOALS.listMs)} ms`,
+    );
+    console.log(
+      `     watch fan-out all ${informerCount} informers held ${fmt(count)} objects ${fmt(watchLagMs)} ms after the last create returned`,
+    );
+    console.log(`     cold informer list + sync of ${fmt(count)} objects in ${fmt(coldSyncMs)} ms`);
+    console.log(
+      `${check(peakRssMb < GOALS.peakRssMb)} server RSS    peak ${fmt(peakRssMb)} MB, now ${fmt(rssBytes / 1024 / 1024)} MB   goal < ${fmt(GOALS.peakRssMb)} MB`,
+    );
+  } finally {
+    child.send({ type: 'stop' });
+    await new Promise((resolve) => child.once('exit', resolve));
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
