@@ -10,6 +10,10 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: 'print every update the operator would make for the YAML you commit, and when',
     load: () => import('./preview.js'),
   },
+  run: {
+    summary: 'run the operator against a cluster (KUBECONFIG or in-cluster)',
+    load: () => import('./run.js'),
+  },
   cluster: {
     summary: 'run the embedded Kubernetes-compatible control plane on 127.0.0.1',
     load: () => import('./cluster.js'),

@@ -1,0 +1,34 @@
+// The seven informers every controller reads from (OperatorInformers of src/controllers/types.ts), one per
+// resource, registered with the manager so they start, sync and stop with it. Deployments and ConfigMaps
+// are the proxy objects of DeviceProxyPools (ResourceRefs and label selector from the pool controller).
+import type {
+  DeviceProxyPool,
+  FirmwareRelease,
+  TeamsDevice,
+  UpdatePlan,
+  UpdatePolicy,
+} from '../api/v1alpha1/index.js';
+import { CONFIG_MAPS, DEPLOYMENTS, PROXY_LABEL_SELECTOR } from '../controllers/pool/objects.js';
+import type { OperatorInformers, PlainObject } from '../controllers/types.js';
+import type { ResourceRef } from '../k8s/resource.js';
+import { TEAMS_RESOURCES } from '../k8s/resource.js';
+import type { Manager } from '../runtime/manager.js';
+
+function teamsResource(kind: string): ResourceRef {
+  const ref = TEAMS_RESOURCES[kind];
+  if (!ref) throw new Error(`no resource for kind ${kind}`);
+  return ref;
+}
+
+export function createInformers(manager: Manager): OperatorInformers {
+  return {
+    devices: manager.informer<TeamsDevice>(teamsResource('TeamsDevice')),
+    releases: manager.informer<FirmwareRelease>(teamsResource('FirmwareRelease')),
+    plans: manager.informer<UpdatePlan>(teamsResource('UpdatePlan')),
+    policies: manager.informer<UpdatePolicy>(teamsResource('UpdatePolicy')),
+    pools: manager.informer<DeviceProxyPool>(teamsResource('DeviceProxyPool')),
+    // Only the proxy objects the pool controller writes, not every Deployment and ConfigMap of the cluster.
+    deployments: manager.informer<PlainObject>(DEPLOYMENTS, { labelSelector: PROXY_LABEL_SELECTOR }),
+    configMaps: manager.informer<PlainObject>(CONFIG_MAPS, { labelSelector: PROXY_LABEL_SELECTOR }),
+  };
+}
