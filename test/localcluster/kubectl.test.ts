@@ -50,14 +50,17 @@ describe('localcluster with the real kubectl', () => {
     expect(waited).to.match(/teamsdevices\.teamsdevices\.io condition met/);
   });
 
-  it('should apply deploy/examples/ and list all five kinds with `kubectl get teams`', async () => {
+  it('should apply deploy/examples/ (namespaces first) and list all five kinds with `kubectl get teams`', async () => {
     const objects = objectsIn('deploy/examples');
-    for (const ns of new Set(objects.flatMap((o) => (o.namespace ? [o.namespace] : [])))) {
-      await kubectl('create', 'namespace', ns);
-    }
     const applied = (await kubectl('apply', '-f', 'deploy/examples/')).trim().split('\n');
     expect(applied.sort()).to.deep.equal(
-      objects.map((o) => `${o.kind.toLowerCase()}.teamsdevices.io/${o.name} created`).sort(),
+      objects
+        .map((o) =>
+          o.kind === 'Namespace'
+            ? `namespace/${o.name} created`
+            : `${o.kind.toLowerCase()}.teamsdevices.io/${o.name} created`,
+        )
+        .sort(),
     );
 
     const listed = await kubectl('get', 'teams', '-A');

@@ -19,14 +19,8 @@ export const PLANS = TEAMS_RESOURCES.UpdatePlan!;
 export const POLICIES = TEAMS_RESOURCES.UpdatePolicy!;
 export const POOLS = TEAMS_RESOURCES.DeviceProxyPool!;
 
-/** The namespaces the examples use (they do not create them: `kubectl create namespace` first). */
-export function exampleNamespaces(): string[] {
-  return [...new Set(objectsIn(EXAMPLES).flatMap((o) => (o.namespace ? [o.namespace] : [])))].sort();
-}
-
-/** `kubectl create namespace …` and `kubectl apply -f deploy/examples/`. */
+/** `kubectl apply -f deploy/examples/`, as the README says. */
 export async function applyExamples(clients: Clients): Promise<void> {
-  for (const ns of exampleNamespaces()) await clients.kubectlOk(['create', 'namespace', ns]);
   await clients.kubectlOk(['apply', '-f', `${EXAMPLES}/`]);
 }
 
