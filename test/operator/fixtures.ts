@@ -7,7 +7,6 @@ import { loadInput } from '../../src/cli/preview/load.js';
 import type { Fleet } from '../../src/core/timeline.js';
 import type { KubeClient } from '../../src/k8s/client.js';
 import { resourcePath, TEAMS_RESOURCES } from '../../src/k8s/resource.js';
-import { objectsIn } from '../support/manifests.js';
 import type { Clients } from '../support/tools.js';
 
 export const EXAMPLES = resolve('deploy/examples');
