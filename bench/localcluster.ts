@@ -1,11 +1,14 @@
 // Benchmark of the embedded control plane through @kubernetes/client-node, the way the operator uses it.
 //   npx tsx bench/localcluster.ts [--count=10000] [--concurrency=64] [--informers=3] [--memory] [--tls|--plain]
-//     [--keepalive] [--profile=<dir>]
-//   --memory: no data dir. --keepalive: one keep-alive agent for all requests instead of client-node's new
-//   agent (so a new TCP/TLS connection) per request. --profile: V8 CPU profile of the server into <dir>.
+//     [--no-keepalive] [--informers-inline] [--profile=<dir>]
+//   --memory: no data dir. By default the writer's API clients share one keep-alive agent (set per request
+//   through KubeConfig.applySecurityAuthentication); --no-keepalive keeps client-node's default, a new agent
+//   (so a new TCP/TLS connection) per request. By default the informers run in a process of their own
+//   (bench/informer-process.ts); --informers-inline runs them in the writer process. --profile: V8 CPU
+//   profile of the server into <dir>.
 // Starts the server in its own process (so its CPU and peak RSS are its own), creates the CRDs, starts the
 // informers on an empty namespace, creates `count` TeamsDevices with bounded concurrency while the watch fans
-// out to the informers, then lists them and starts one more informer from scratch.
+// out to the informers, then lists them and starts one more informer from scratch (in the writer process).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
@@ -22,16 +25,11 @@ import {
   KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
-  makeInformer,
   type RequestContext,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-
-const GROUP = 'teamsdevices.io';
-const VERSION = 'v1alpha1';
-const PLURAL = 'teamsdevices';
-const NS = 'bench';
+import { GROUP, NS, PLURAL, startCountingInformer, VERSION, wallNow } from './informers.js';
 
 const GOALS = { writesPerSecond: 2_000, listMs: 1_000, peakRssMb: 400 };
 
@@ -44,12 +42,15 @@ const { values: flags } = parseArgs({
     tls: { type: 'boolean', default: false },
     plain: { type: 'boolean', default: false },
     profile: { type: 'string' },
-    keepalive: { type: 'boolean', default: false },
+    keepalive: { type: 'boolean', default: true },
+    'informers-inline': { type: 'boolean', default: false },
   },
+  allowNegative: true,
 });
 const count = Number(flags.count);
 const concurrency = Number(flags.concurrency);
 const informerCount = Number(flags.informers);
+const informersInline = flags['informers-inline'] || informerCount === 0;
 
 interface ServerMessage {
   type: 'ready' | 'usage';
@@ -167,36 +168,78 @@ function device(i: number): Record<string, unknown> {
   };
 }
 
-/** An informer on the bench namespace that resolves `synced` once it holds `target` objects. */
-function startCountingInformer(kc: KubeConfig, api: CustomObjectsApi, target: number) {
-  let seen = 0;
-  let syncedAt = 0;
-  let resolveSynced: () => void = () => {};
-  const synced = new Promise<void>((resolve) => {
-    resolveSynced = resolve;
+/** The watching informers, in the writer process or in a child (bench/informer-process.ts). */
+interface Watchers {
+  /** Resolves once every informer has listed and watches. */
+  started: Promise<void>;
+  /** Resolves with the wall-clock time (wallNow) each informer held every object at. */
+  synced: Promise<number[]>;
+  /** CPU seconds of the informer process from `started` to `synced`; undefined when inline. */
+  cpuSeconds?: Promise<number>;
+  seen(): Promise<number[]>;
+  stop(): Promise<void>;
+}
+
+function inlineWatchers(kc: KubeConfig, n: number, target: number): Watchers {
+  const informers = Array.from({ length: n }, () => startCountingInformer(kc, target));
+  return {
+    started: Promise.all(informers.map((i) => i.informer.start())).then(() => {}),
+    synced: Promise.all(informers.map((i) => i.synced)).then(() => informers.map((i) => i.syncedAt())),
+    seen: async () => informers.map((i) => i.seen()),
+    stop: async () => {
+      for (const i of informers) await i.informer.stop();
+    },
+  };
+}
+
+interface InformerMessage {
+  type: 'started' | 'synced' | 'seen';
+  syncedAt?: number[];
+  seen?: number[];
+  cpuMicros?: number;
+}
+
+function processWatchers(kubeconfig: string, n: number, target: number): Watchers {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/informer-process.ts'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const informer = makeInformer<KubernetesObject>(
-    kc,
-    `/apis/${GROUP}/${VERSION}/namespaces/${NS}/${PLURAL}`,
-    async () =>
-      (await api.listNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace: NS,
-        plural: PLURAL,
-      })) as KubernetesListObject<KubernetesObject>,
+  const next = (type: InformerMessage['type']) =>
+    new Promise<InformerMessage>((resolve, reject) => {
+      const onExit = (code: number) => reject(new Error(`the informer process exited with ${code}`));
+      const onMessage = (message: InformerMessage) => {
+        if (message.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(message);
+      };
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const startedMessage = next('started');
+  const syncedMessage = next('synced');
+  syncedMessage.catch(() => {});
+  const started = startedMessage.then(() => {});
+  const synced = syncedMessage.then((m) => m.syncedAt ?? []);
+  const cpuSeconds = Promise.all([startedMessage, syncedMessage]).then(
+    ([a, b]) => ((b.cpuMicros ?? 0) - (a.cpuMicros ?? 0)) / 1e6,
   );
-  informer.on('add', () => {
-    seen += 1;
-    if (seen === target) {
-      syncedAt = performance.now();
-      resolveSynced();
-    }
-  });
-  informer.on('error', (err: unknown) => {
-    if ((err as { name?: string }).name !== 'AbortError') console.error('informer error', err);
-  });
-  return { informer, synced, syncedAt: () => syncedAt, seen: () => seen };
+  cpuSeconds.catch(() => {});
+  child.send({ type: 'start', kubeconfig, informers: n, target });
+  return {
+    started,
+    synced,
+    cpuSeconds,
+    seen: async () => {
+      const reply = next('seen');
+      child.send({ type: 'seen' });
+      return (await reply).seen ?? [];
+    },
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'stop' });
+      await exited;
+    },
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -218,12 +261,16 @@ async function main(): Promise<void> {
     console.log(
       `server ${withoutCredentials(kc.getCurrentCluster()?.server ?? '')} (${dataDir ? `data dir ${dataDir}` : 'in memory'}); ` +
         `${fmt(count)} TeamsDevices, concurrency ${concurrency}, ${informerCount} informers, ` +
-        `${flags.keepalive ? 'one keep-alive agent' : "client-node's connection per request"}`,
+        `writer: ${flags.keepalive ? 'one keep-alive agent (maxSockets = concurrency)' : "client-node's new connection per request (--no-keepalive)"}; ` +
+        `informers: ${informerCount === 0 ? 'none' : informersInline ? 'in the writer process (--informers-inline)' : 'in a process of their own (bench/informer-process.ts)'}; ` +
+        'server: in a process of its own (bench/server-process.ts)',
     );
 
     // Informers first, on the empty namespace: every create then reaches them through the watch.
-    const informers = Array.from({ length: informerCount }, () => startCountingInformer(kc, custom, count));
-    await Promise.all(informers.map((i) => i.informer.start()));
+    const watchers = informersInline
+      ? inlineWatchers(kc, informerCount, count)
+      : processWatchers(kubeconfig, informerCount, count);
+    await watchers.started;
 
     const latencies: number[] = [];
     let next = 0;
@@ -246,20 +293,22 @@ async function main(): Promise<void> {
       }),
     );
     const writeEnd = performance.now();
+    const writeEndWall = wallNow();
     const writeSeconds = (writeEnd - writeStart) / 1000;
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const clientCpuSeconds = (clientCpu.user + clientCpu.system) / 1e6;
     const serverCpuSeconds = ((await usage(child)).cpuMicros - serverCpuBefore) / 1e6;
     latencies.sort((a, b) => a - b);
 
-    await Promise.race([
-      Promise.all(informers.map((i) => i.synced)),
-      sleep(120_000).then(() => {
-        throw new Error(`informers did not sync: ${informers.map((i) => i.seen()).join(', ')} objects seen`);
+    const syncedAt = await Promise.race([
+      watchers.synced,
+      sleep(120_000).then(async () => {
+        throw new Error(`informers did not sync: ${(await watchers.seen()).join(', ')} objects seen`);
       }),
     ]);
-    const watchLagMs = informers.length ? Math.max(0, ...informers.map((i) => i.syncedAt() - writeEnd)) : 0;
-    for (const i of informers) await i.informer.stop();
+    const informerCpuSeconds = watchers.cpuSeconds ? await watchers.cpuSeconds : undefined;
+    const watchLagMs = syncedAt.length ? Math.max(0, ...syncedAt.map((t) => t - writeEndWall)) : 0;
+    await watchers.stop();
 
     const listTimes: number[] = [];
     for (let round = 0; round < 3; round++) {
@@ -275,8 +324,8 @@ async function main(): Promise<void> {
         throw new Error(`listed ${list.items.length} objects, expected ${count}`);
     }
 
-    const cold = startCountingInformer(kc, custom, count);
-    const coldStart = performance.now();
+    const cold = startCountingInformer(kc, count);
+    const coldStart = wallNow();
     await cold.informer.start();
     await cold.synced;
     const coldSyncMs = cold.syncedAt() - coldStart;
@@ -296,8 +345,13 @@ async function main(): Promise<void> {
     );
     console.log(
       `     CPU           server ${fmt(serverCpuSeconds, 2)} s (${fmt((serverCpuSeconds / count) * 1e6)} µs/create), ` +
-        `client process ${fmt(clientCpuSeconds, 2)} s, over ${fmt(writeSeconds, 2)} s of writes on ${cpus().length} cores`,
+        `writer process ${fmt(clientCpuSeconds, 2)} s (${fmt((clientCpuSeconds / count) * 1e6)} µs/create${informersInline && informerCount > 0 ? ', informers included' : ''}), over ${fmt(writeSeconds, 2)} s of writes on ${cpus().length} cores`,
     );
+    if (informerCpuSeconds !== undefined) {
+      console.log(
+        `                   informer process ${fmt(informerCpuSeconds, 2)} s (${fmt((informerCpuSeconds / count) * 1e6)} µs/create for ${informerCount} informers, until they held every object)`,
+      );
+    }
     console.log(
       `${check(listMs < GOALS.listMs)} list          ${fmt(listMs)} ms for ${fmt(count)} objects ` +
         `(then ${listTimes
@@ -320,3 +374,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+// client-node leaves sockets and timers behind (keep-alive agent, informers' watch): exit explicitly.
+process.exit(0);

@@ -21,14 +21,18 @@ function listKeysOf(served: Served): ListKeyLookup | undefined {
   return keys;
 }
 
-/** Map keys and list contents; scalars collapse to their presence. */
+/**
+ * Map keys and list contents; scalars collapse to their presence. Keys are length-prefixed rather than
+ * JSON-quoted (as unambiguous, and cheaper: this runs on every create).
+ */
 function shape(value: unknown): string {
   if (Array.isArray(value)) return JSON.stringify(value);
   if (!isObject(value)) return value === null ? 'n' : 's';
   let out = '{';
   for (const key in value) {
-    if (value[key] === undefined) continue;
-    out += `${JSON.stringify(key)}:${shape(value[key])},`;
+    const child = value[key];
+    if (child === undefined) continue;
+    out += `${key.length}:${key}${shape(child)},`;
   }
   return `${out}}`;
 }
