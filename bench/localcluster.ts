@@ -29,6 +29,8 @@ import {
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { parse } from 'yaml';
+import { KubeClient } from '../src/k8s/client.js';
+import { resourcePath, TEAMS_RESOURCES } from '../src/k8s/resource.js';
 import { GROUP, NS, PLURAL, startCountingInformer, VERSION, wallNow } from './informers.js';
 
 const GOALS = { writesPerSecond: 2_000, listMs: 1_000, peakRssMb: 400 };
@@ -44,6 +46,9 @@ const { values: flags } = parseArgs({
     profile: { type: 'string' },
     keepalive: { type: 'boolean', default: true },
     'informers-inline': { type: 'boolean', default: false },
+    // kubeclient: the operator's own JSON client (src/k8s/client.ts) over client-node's HTTP library and auth;
+    // custom-objects: client-node's generated CustomObjectsApi (its ObjectSerializer costs the writer CPU).
+    writer: { type: 'string', default: 'custom-objects' },
   },
   allowNegative: true,
 });
@@ -256,12 +261,25 @@ async function main(): Promise<void> {
     kc.loadFromString(kubeconfig);
     if (flags.keepalive) await kc.useKeepAlive(concurrency);
     const custom = kc.makeApiClient(CustomObjectsApi);
+    const kube = new KubeClient(kc);
+    const devicesPath = resourcePath(TEAMS_RESOURCES.TeamsDevice!, { namespace: NS });
+    const create =
+      flags.writer === 'custom-objects'
+        ? (body: object) =>
+            custom.createNamespacedCustomObject({
+              group: GROUP,
+              version: VERSION,
+              namespace: NS,
+              plural: PLURAL,
+              body,
+            })
+        : (body: object) => kube.create(devicesPath, body);
     await installCrds(kc);
     await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NS } } });
     console.log(
       `server ${withoutCredentials(kc.getCurrentCluster()?.server ?? '')} (${dataDir ? `data dir ${dataDir}` : 'in memory'}); ` +
         `${fmt(count)} TeamsDevices, concurrency ${concurrency}, ${informerCount} informers, ` +
-        `writer: ${flags.keepalive ? 'one keep-alive agent (maxSockets = concurrency)' : "client-node's new connection per request (--no-keepalive)"}; ` +
+        `writer: ${flags.writer === 'custom-objects' ? 'CustomObjectsApi' : 'KubeClient (src/k8s)'} with ${flags.keepalive ? 'one keep-alive agent (maxSockets = concurrency)' : "client-node's new connection per request (--no-keepalive)"}; ` +
         `informers: ${informerCount === 0 ? 'none' : informersInline ? 'in the writer process (--informers-inline)' : 'in a process of their own (bench/informer-process.ts)'}; ` +
         'server: in a process of its own (bench/server-process.ts)',
     );
@@ -281,13 +299,7 @@ async function main(): Promise<void> {
       Array.from({ length: concurrency }, async () => {
         for (let i = next++; i < count; i = next++) {
           const t = performance.now();
-          await custom.createNamespacedCustomObject({
-            group: GROUP,
-            version: VERSION,
-            namespace: NS,
-            plural: PLURAL,
-            body: device(i),
-          });
+          await create(device(i));
           latencies.push(performance.now() - t);
         }
       }),
