@@ -26,11 +26,17 @@ import { type Component, PHASES, type Phase, type TeamsDevice } from '../api/v1a
 import type { UpdatePolicySpec } from '../api/v1alpha1/updatepolicy.js';
 import { type Condition, type ConditionInput, setCondition } from '../k8s/conditions.js';
 import { releaseAppliesTo } from './applicability.js';
-import { deviceView } from './device.js';
+import { runningState } from './device.js';
 import { toIsoSeconds } from './instant.js';
 import { phaseDelayDays, phaseStartMs } from './phases.js';
 import type { StatusEvent } from './plan-status.js';
-import { DEFAULT_UPDATE_POLICY_SPEC, lookupPolicy, type PolicyIndex } from './policy.js';
+import {
+  DEFAULT_UPDATE_POLICY_SPEC,
+  lookupPolicy,
+  namespaceOf,
+  type PolicyIndex,
+  policyFor,
+} from './policy.js';
 import { compareVersions, sameVersion } from './versions.js';
 
 type HaltedNamespace = NonNullable<FirmwareReleaseStatus['halted']>[number];
@@ -147,12 +153,11 @@ export function decideReleaseStatus(input: ReleaseStatusInput): ReleaseDecision 
   const governing = new Set<UpdatePolicySpec>();
   for (const device of input.devices) {
     if (!releaseAppliesTo(release, device.spec)) continue;
-    const view = deviceView(device, policies);
-    governing.add(view.policy);
+    governing.add(policyFor(device, policies));
     counted.push({
-      namespace: view.namespace,
-      phase: view.phase,
-      running: view.running[component],
+      namespace: namespaceOf(device.metadata),
+      phase: device.spec.firmwareAutoUpdate.phase,
+      running: runningState(device).running[component],
       history: device.status?.history ?? [],
     });
   }
@@ -190,7 +195,11 @@ export function decideReleaseStatus(input: ReleaseStatusInput): ReleaseDecision 
   const resumedAtMs = Number.isNaN(resumedMs) ? null : resumedMs;
 
   const byNamespace = new Map<string, Counted[]>();
-  for (const d of counted) byNamespace.set(d.namespace, [...(byNamespace.get(d.namespace) ?? []), d]);
+  for (const d of counted) {
+    const list = byNamespace.get(d.namespace);
+    if (list) list.push(d);
+    else byNamespace.set(d.namespace, [d]);
+  }
   const events: StatusEvent[] = [];
   const halted: HaltedNamespace[] = [];
   const namespaces = new Set([...byNamespace.keys(), ...(previous?.halted ?? []).map((h) => h.namespace)]);

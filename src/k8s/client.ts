@@ -26,12 +26,28 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ER
 
 export const MERGE_PATCH = 'application/merge-patch+json';
 
+/** The User-Agent and fieldManager of the operator's requests (what managedFields and audit logs show). */
+export const DEFAULT_CLIENT_NAME = 'teams-device-operator';
+
+export interface KubeClientOptions {
+  /** User-Agent header of every request; default DEFAULT_CLIENT_NAME. */
+  userAgent?: string;
+  /** fieldManager query parameter of writes (POST, PUT, PATCH) that set none; default DEFAULT_CLIENT_NAME. */
+  fieldManager?: string;
+}
+
+const FIELD_MANAGED: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
+
 export class KubeClient {
   readonly kubeConfig: KubeConfig;
+  readonly userAgent: string;
+  readonly fieldManager: string;
   private readonly http = new IsomorphicFetchHttpLibrary();
 
-  constructor(kubeConfig: KubeConfig) {
+  constructor(kubeConfig: KubeConfig, options: KubeClientOptions = {}) {
     this.kubeConfig = kubeConfig;
+    this.userAgent = options.userAgent ?? DEFAULT_CLIENT_NAME;
+    this.fieldManager = options.fieldManager ?? DEFAULT_CLIENT_NAME;
   }
 
   /** The API server URL of the current context. */
@@ -47,7 +63,11 @@ export class KubeClient {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) ctx.setQueryParam(key, String(value));
     }
+    if (FIELD_MANAGED.has(method) && options.query?.fieldManager === undefined) {
+      ctx.setQueryParam('fieldManager', this.fieldManager);
+    }
     ctx.setHeaderParam('Accept', 'application/json');
+    ctx.setHeaderParam('User-Agent', this.userAgent);
     if (options.body !== undefined) {
       ctx.setHeaderParam('Content-Type', options.contentType ?? 'application/json');
       ctx.setBody(JSON.stringify(options.body));

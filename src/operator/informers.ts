@@ -9,9 +9,15 @@ import type {
   UpdatePolicy,
 } from '../api/v1alpha1/index.js';
 import { CONFIG_MAPS, DEPLOYMENTS, PROXY_LABEL_SELECTOR } from '../controllers/pool/objects.js';
-import type { OperatorInformers, PlainObject } from '../controllers/types.js';
+import {
+  DEVICE_MODEL_INDEX,
+  deviceModelKey,
+  type OperatorInformers,
+  type PlainObject,
+} from '../controllers/types.js';
 import type { ResourceRef } from '../k8s/resource.js';
 import { TEAMS_RESOURCES } from '../k8s/resource.js';
+import { dropManagedFields, StringInterner } from '../runtime/informer.js';
 import type { Manager } from '../runtime/manager.js';
 
 function teamsResource(kind: string): ResourceRef {
@@ -21,8 +27,20 @@ function teamsResource(kind: string): ResourceRef {
 }
 
 export function createInformers(manager: Manager): OperatorInformers {
+  const interner = new StringInterner();
   return {
-    devices: manager.informer<TeamsDevice>(teamsResource('TeamsDevice')),
+    devices: manager.informer<TeamsDevice>(teamsResource('TeamsDevice'), {
+      // Thousands of devices: their many equal strings (conditions, versions, zones) shared, not repeated.
+      transform: (device) => {
+        const cached = dropManagedFields(device);
+        interner.intern(cached.spec);
+        interner.intern(cached.status);
+        return cached;
+      },
+      indexers: {
+        [DEVICE_MODEL_INDEX]: (device) => [deviceModelKey(device.spec.manufacturer, device.spec.model)],
+      },
+    }),
     releases: manager.informer<FirmwareRelease>(teamsResource('FirmwareRelease')),
     plans: manager.informer<UpdatePlan>(teamsResource('UpdatePlan')),
     policies: manager.informer<UpdatePolicy>(teamsResource('UpdatePolicy')),

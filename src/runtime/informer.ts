@@ -81,6 +81,65 @@ export interface InformerOptions<T> {
   backoff?: { initialMs?: number; maxMs?: number };
   /** Items per list page; default 500. */
   pageSize?: number;
+  /**
+   * Applied to every object before it enters the cache (list items and watch events). Default
+   * dropManagedFields, as client-go/controller-runtime informers do: metadata.managedFields is server-side
+   * apply bookkeeping no controller reads, and often the largest part of an object. Pass `(o) => o` to keep it.
+   */
+  transform?: (obj: T) => T;
+}
+
+/**
+ * Strings of cached objects repeat a lot across objects (condition reasons and messages, versions, zones,
+ * timestamps): a transform that replaces each string value by one shared instance, so thousands of cached
+ * objects hold one copy of each. In place: pass only objects the informer owns (freshly parsed). The table
+ * is bounded (cleared when full), so it never grows with churn.
+ */
+export class StringInterner {
+  private table = new Map<string, string>();
+  constructor(
+    private readonly maxEntries = 100_000,
+    private readonly maxLength = 512,
+  ) {}
+
+  intern<T>(value: T): T {
+    this.walk(value as unknown);
+    return value;
+  }
+
+  private one(s: string): string {
+    if (s.length > this.maxLength) return s;
+    const found = this.table.get(s);
+    if (found !== undefined) return found;
+    if (this.table.size >= this.maxEntries) this.table = new Map();
+    this.table.set(s, s);
+    return s;
+  }
+
+  private walk(node: unknown): void {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const v = node[i];
+        if (typeof v === 'string') node[i] = this.one(v);
+        else if (v !== null && typeof v === 'object') this.walk(v);
+      }
+    } else if (node !== null && typeof node === 'object') {
+      const obj = node as Record<string, unknown>;
+      for (const key in obj) {
+        const v = obj[key];
+        if (typeof v === 'string') obj[key] = this.one(v);
+        else if (v !== null && typeof v === 'object') this.walk(v);
+      }
+    }
+  }
+}
+
+/** The default informer transform: the object without metadata.managedFields (the same object if it has none). */
+export function dropManagedFields<T extends KubeObject>(obj: T): T {
+  const meta = obj.metadata as (KubeObject['metadata'] & { managedFields?: unknown }) | undefined;
+  if (!meta || meta.managedFields === undefined) return obj;
+  const { managedFields: _dropped, ...rest } = meta;
+  return { ...obj, metadata: rest };
 }
 
 /** The margin after the server-side watch timeout before the client ends a silent watch. */
@@ -99,6 +158,7 @@ export class Informer<T extends KubeObject> {
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly pageSize: number;
+  private readonly transform: (obj: T) => T;
 
   private readonly store = new Map<string, T>();
   private readonly indexers: Record<string, IndexFunc<T>>;
@@ -135,6 +195,7 @@ export class Informer<T extends KubeObject> {
     this.initialBackoffMs = options.backoff?.initialMs ?? 800;
     this.maxBackoffMs = options.backoff?.maxMs ?? 30_000;
     this.pageSize = options.pageSize ?? 500;
+    this.transform = options.transform ?? dropManagedFields;
     this.indexers = { namespace: (obj) => [obj.metadata?.namespace ?? ''], ...options.indexers };
     for (const name of Object.keys(this.indexers)) this.indexes.set(name, new Map());
   }
@@ -183,6 +244,10 @@ export class Informer<T extends KubeObject> {
   list(namespace?: string): T[] {
     if (namespace === undefined) return [...this.store.values()];
     return this.byIndex('namespace', namespace);
+  }
+
+  hasIndex(indexName: string): boolean {
+    return this.indexes.has(indexName);
   }
 
   byIndex(indexName: string, value: string): T[] {
@@ -423,7 +488,8 @@ export class Informer<T extends KubeObject> {
   }
 
   /** List items of built-in kinds come without apiVersion/kind; the cache always has them. */
-  private withTypeMeta(obj: T): T {
+  private withTypeMeta(raw: T): T {
+    const obj = this.transform(raw);
     if (obj.apiVersion && obj.kind) return obj;
     return { ...obj, apiVersion: apiVersionOf(this.resource), kind: this.resource.kind };
   }

@@ -64,7 +64,8 @@ export function createDeviceController(
     reconciler,
     executor,
     concurrency: options.concurrency ?? 4,
-    watch: (enqueue) => watchDevices(informers, executor, enqueue),
+    watch: (enqueue) =>
+      watchDevices(informers, executor, enqueue, (key, old, device) => written.isOwnWrite(key, old, device)),
   };
 }
 

@@ -94,10 +94,20 @@ export class DeviceReconciler implements Reconciler {
     const decision = this.decide(key, device, now);
     // Synchronously after the check in decide(): no other reconcile can take the slot in between.
     if (decision.inFlight) this.executor.ledger.reserve(namespaceOf(device.metadata), key);
-    const { patched, object } = await patchStatus(this.ctx.client, device, decision.status, {
-      optimisticLock: true,
-      signal: rc.signal,
-    });
+    this.written.expect(key, device, decision.status);
+    let result: Awaited<ReturnType<typeof patchStatus<TeamsDevice>>>;
+    try {
+      result = await patchStatus(this.ctx.client, device, decision.status, {
+        optimisticLock: true,
+        signal: rc.signal,
+      });
+    } catch (err) {
+      this.written.unexpect(key);
+      throw err;
+    }
+    const { patched, object } = result;
+    // Nothing sent (the status was already so): no watch event will echo it.
+    if (!patched) this.written.unexpect(key);
     return { device, object, patched, decision, now };
   }
 
@@ -139,7 +149,7 @@ export class DeviceReconciler implements Reconciler {
     const deviceId = deviceIdOf(device);
     const phase = device.spec.firmwareAutoUpdate.phase;
     if (patched) {
-      this.written.remember(key, device, object);
+      this.written.remember(key, device, object, this.ctx.informers.devices.getByKey(key));
       this.metrics?.statusWritten();
       rc.log.debug({ update: decision.status.update?.state ?? null }, 'device status written');
     }

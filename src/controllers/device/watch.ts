@@ -22,11 +22,20 @@ function releaseChanged(a: FirmwareRelease, b: FirmwareRelease): boolean {
   return specChanged(a, b) || !jsonEqual(a.status?.halted ?? [], b.status?.halted ?? []);
 }
 
-export function watchDevices(informers: OperatorInformers, executor: UpdateExecutor, enqueue: Enqueue): void {
+export function watchDevices(
+  informers: OperatorInformers,
+  executor: UpdateExecutor,
+  enqueue: Enqueue,
+  /** Whether an update is only the echo of this controller's own status write (nothing to decide again). */
+  ownWrite: (key: string, old: TeamsDevice, device: TeamsDevice) => boolean = () => false,
+): void {
   const keyOf = (device: TeamsDevice) => deviceKeyOf(device);
   informers.devices.addEventHandler({
     add: (device) => enqueue(keyOf(device)),
-    update: (_old, device) => enqueue(keyOf(device)),
+    update: (old, device) => {
+      const key = keyOf(device);
+      if (!ownWrite(key, old, device)) enqueue(key);
+    },
     delete: (device) => enqueue(keyOf(device)),
   });
 

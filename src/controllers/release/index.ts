@@ -16,8 +16,11 @@ import type { Reconciler } from '../../runtime/controller.js';
 import {
   AGGREGATE_DEBOUNCE_MS,
   type ControllerFactory,
+  DEVICE_MODEL_INDEX,
+  deviceModelKey,
   type Enqueue,
   type OperatorContext,
+  type OperatorInformers,
   RESUME_ANNOTATION,
 } from '../types.js';
 
@@ -26,6 +29,21 @@ export const RELEASE_CONTROLLER = 'firmwarerelease';
 /** The work-queue key of a (cluster-scoped) release: its name. */
 const keyOf = (release: FirmwareRelease) => release.metadata.name;
 /** Our API types keep timestamps as the strings the server sends; client-node's types say Date. */
+
+/**
+ * The devices `release` may apply to: by the manufacturer/model index when the release names both (Firmware
+ * releases always do), else all of them. decideReleaseStatus still checks releaseAppliesTo on each.
+ */
+function candidateDevices(informers: OperatorInformers, release: FirmwareRelease): TeamsDevice[] {
+  const { manufacturer } = release.spec.appliesTo ?? {};
+  const models = release.spec.appliesTo?.models as readonly string[] | undefined;
+  const { devices } = informers;
+  if (manufacturer === undefined || !models || models.length === 0 || !devices.hasIndex(DEVICE_MODEL_INDEX)) {
+    return devices.list();
+  }
+  const keys = new Set(models.map((model) => deviceModelKey(manufacturer, model)));
+  return [...keys].flatMap((key) => devices.byIndex(DEVICE_MODEL_INDEX, key));
+}
 
 function releaseReconciler(ctx: OperatorContext): Reconciler {
   const { informers, client, recorder } = ctx;
@@ -36,7 +54,7 @@ function releaseReconciler(ctx: OperatorContext): Reconciler {
       const now = ctx.clock.now();
       const decision = decideReleaseStatus({
         release,
-        devices: informers.devices.list(),
+        devices: candidateDevices(informers, release),
         policies: indexPolicies(informers.policies.list()),
         resumedAt: release.metadata.annotations?.[RESUME_ANNOTATION],
         now,
