@@ -95,7 +95,9 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     client,
     component: COMPONENT,
     ...(config.instanceName === undefined ? {} : { instance: config.instanceName }),
-    clock,
+    // Event times are read by kubectl against real time: on an accelerated clock the simulated instants
+    // would all show as "<invalid>" ages. The simulated instant of each decision is in status and messages.
+    clock: wallClock,
     logger,
   });
   const context: OperatorContext = {
