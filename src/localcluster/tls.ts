@@ -21,8 +21,13 @@ const octets = (...c: Buffer[]) => tlv(0x04, ...c);
 const bool = (value: boolean) => tlv(0x01, Buffer.from([value ? 0xff : 0]));
 const explicit = (n: number, content: Buffer) => tlv(0xa0 + n, content);
 
-function integer(bytes: Buffer): Buffer {
-  return tlv(0x02, (bytes[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+export function derInteger(bytes: Buffer): Buffer {
+  // DER wants the shortest two's-complement form: no leading zero byte unless the next byte has its high bit
+  // set (a random serial starting with 0x00 would otherwise be refused as "illegal padding").
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0 && ((bytes[start + 1] ?? 0) & 0x80) === 0) start++;
+  const minimal = bytes.subarray(start);
+  return tlv(0x02, (minimal[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 function oid(dotted: string): Buffer {
@@ -60,8 +65,8 @@ export function selfSignedCertificate(now: Date, commonName = 'teams-device-oper
   serial[0] = (serial[0] ?? 0) & 0x7f;
   const keyId = createHash('sha1').update(spki).digest();
   const tbs = seq(
-    explicit(0, integer(Buffer.from([2]))),
-    integer(serial),
+    explicit(0, derInteger(Buffer.from([2]))),
+    derInteger(serial),
     ecdsaSha256,
     name,
     seq(utcTime(new Date(now.getTime() - 3600_000)), utcTime(new Date(now.getTime() + 365 * 86400_000))),
