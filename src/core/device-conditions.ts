@@ -4,15 +4,15 @@
 import { BlockedReason, ConditionType } from '../api/v1alpha1/reasons.js';
 import type { AvailableUpdate, InFlightUpdate } from '../api/v1alpha1/teamsdevice.js';
 import type { UpdatePolicySpec } from '../api/v1alpha1/updatepolicy.js';
-import { type Condition, type ConditionInput, setCondition } from '../k8s/conditions.js';
 import type { AutomaticDecision } from './automatic.js';
 import type { Catalog } from './catalog.js';
+import { type Condition, type ConditionInput, setCondition } from './conditions.js';
 import type { DeviceView } from './device.js';
 import type { ClassifiedCandidate } from './device-candidates.js';
 import { DeviceReason } from './device-reasons.js';
 import type { Reason } from './eligibility.js';
 
-export type { Condition } from '../k8s/conditions.js';
+export type { Condition } from './conditions.js';
 
 /** Why a due update did not start. */
 export type WaitReason = typeof DeviceReason.WaitingForDevice | typeof DeviceReason.WaitingForSlot;

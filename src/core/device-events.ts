@@ -1,6 +1,6 @@
 // The Kubernetes Events of a device decision: the outcome of an attempt, what follows a failure, and the
 // condition changes worth knowing (online flips, automatic updates blocked, a due update waiting).
-import type { Condition } from '../k8s/conditions.js';
+import type { Condition } from './conditions.js';
 import type { ClassifiedCandidate } from './device-candidates.js';
 import { DeviceEventReason, DeviceReason } from './device-reasons.js';
 

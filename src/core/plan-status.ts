@@ -23,8 +23,8 @@ import type {
   UpdatePlan,
   UpdatePlanStatus,
 } from '../api/v1alpha1/updateplan.js';
-import { type Condition, type ConditionInput, setCondition } from '../k8s/conditions.js';
 import type { Catalog } from './catalog.js';
+import { type Condition, type ConditionInput, setCondition } from './conditions.js';
 import { toIsoSeconds } from './instant.js';
 import { type PlanRow, planSchedule, resolvePlan } from './manual.js';
 import { lookupPolicy, namespaceOf, type PolicyIndex, remoteUpdatesAvailable } from './policy.js';

@@ -4,7 +4,7 @@
 // UpdatePolicy uses the defaults: there is nothing to reconcile for it.
 import { BlockedReason, ConditionType } from '../api/v1alpha1/reasons.js';
 import type { UpdatePolicy, UpdatePolicySpec, UpdatePolicyStatus } from '../api/v1alpha1/updatepolicy.js';
-import { type Condition, type ConditionInput, setCondition } from '../k8s/conditions.js';
+import { type Condition, type ConditionInput, setCondition } from './conditions.js';
 import type { StatusEvent } from './plan-status.js';
 import { remoteUpdatesAvailable, windowRules } from './policy.js';
 import { describeWindowProblems, isValidZone } from './windows.js';

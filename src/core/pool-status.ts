@@ -2,7 +2,7 @@
 import type { DeviceProxyPool, DeviceProxyPoolStatus } from '../api/v1alpha1/deviceproxypool.js';
 import { ConditionType } from '../api/v1alpha1/reasons.js';
 import { type DeviceType, SIM_ANNOTATIONS, type TeamsDevice } from '../api/v1alpha1/teamsdevice.js';
-import { type Condition, type ConditionInput, setCondition } from '../k8s/conditions.js';
+import { type Condition, type ConditionInput, setCondition } from './conditions.js';
 import type { StatusEvent } from './plan-status.js';
 import { namespaceOf } from './policy.js';
 

@@ -24,8 +24,8 @@ import type {
 import { ConditionType } from '../api/v1alpha1/reasons.js';
 import { type Component, PHASES, type Phase, type TeamsDevice } from '../api/v1alpha1/teamsdevice.js';
 import type { UpdatePolicySpec } from '../api/v1alpha1/updatepolicy.js';
-import { type Condition, type ConditionInput, setCondition } from '../k8s/conditions.js';
 import { releaseAppliesTo } from './applicability.js';
+import { type Condition, type ConditionInput, setCondition } from './conditions.js';
 import { runningState } from './device.js';
 import { toIsoSeconds } from './instant.js';
 import { phaseDelayDays, phaseStartMs } from './phases.js';

@@ -4,6 +4,7 @@ import type { UpdatePlan, UpdatePlanSpec } from '../../src/api/v1alpha1/updatepl
 import type { UpdatePolicySpec } from '../../src/api/v1alpha1/updatepolicy.js';
 import { buildCatalog } from '../../src/core/catalog.js';
 import { commandId } from '../../src/core/command-id.js';
+import type { Condition } from '../../src/core/conditions.js';
 import {
   type DeviceDecision,
   type DeviceObservation,
@@ -12,7 +13,6 @@ import {
 } from '../../src/core/device-lifecycle.js';
 import { toIsoSeconds } from '../../src/core/instant.js';
 import { planTimeline } from '../../src/core/timeline.js';
-import type { Condition } from '../../src/k8s/conditions.js';
 import {
   at,
   type DeviceOptions,

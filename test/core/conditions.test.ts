@@ -5,7 +5,7 @@ import {
   isConditionTrue,
   removeCondition,
   setCondition,
-} from '../../../src/k8s/conditions.js';
+} from '../../src/core/conditions.js';
 
 describe('setCondition', () => {
   const t0 = new Date('2026-12-01T10:00:00.123Z');

@@ -1,7 +1,7 @@
-// metav1.Condition helpers: lastTransitionTime changes only when the status flips; reason, message and
-// observedGeneration follow the latest computation.
+// metav1.Condition helpers, pure so the decisions in src/core build conditions with them: lastTransitionTime
+// changes only when the status flips; reason, message and observedGeneration follow the latest computation.
 import type { Condition as ConditionSchema, Static } from '../api/v1alpha1/schema-kit.js';
-import { formatTime } from './time.js';
+import { toIsoSeconds } from './instant.js';
 
 export type Condition = Static<typeof ConditionSchema>;
 export type ConditionStatus = Condition['status'];
@@ -23,7 +23,7 @@ export function setCondition(
   const index = list.findIndex((c) => c.type === cond.type);
   const existing = index >= 0 ? list[index] : undefined;
   const lastTransitionTime =
-    existing && existing.status === cond.status ? existing.lastTransitionTime : formatTime(now);
+    existing && existing.status === cond.status ? existing.lastTransitionTime : toIsoSeconds(now);
   const next: Condition = {
     type: cond.type,
     status: cond.status,
