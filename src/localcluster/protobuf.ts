@@ -3,6 +3,8 @@
 // and do not resend as JSON: the magic `k8s\0`, then a runtime.Unknown {typeMeta {apiVersion 1,
 // kind 2}, raw 2, contentEncoding 3, contentType 4} whose raw bytes are the object. The result is
 // the object as its JSON form would be: fields Go omits when empty are left out, bytes are base64.
+
+import { toIsoSeconds } from '../core/instant.js';
 import { badRequest, unsupportedMediaType } from './patch/errors.js';
 import type { JsonMap } from './patch/json.js';
 import { DELETE_OPTIONS, type FieldSpec, KINDS, type MessageSpec } from './protobuf-messages.js';
@@ -154,7 +156,7 @@ function decodeTime(bytes: Uint8Array): string | undefined {
   let seconds = 0;
   for (const wire of readFields(bytes)) if (wire.field === 1) seconds = toInt(varintOf(wire));
   if (seconds === 0) return undefined;
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return toIsoSeconds(new Date(seconds * 1000));
 }
 
 /** metav1.FieldsV1 {raw 1}: the FieldsV1 JSON document. */

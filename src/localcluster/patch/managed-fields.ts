@@ -1,5 +1,7 @@
 // metadata.managedFields: decoding the entries into field sets per manager, and encoding them back
 // the way the API server writes them (k8s.io/apimachinery/pkg/util/managedfields/internal).
+
+import { toIsoSeconds } from '../../core/instant.js';
 import { FieldSet } from './field-set.js';
 import { isMap, type JsonMap } from './json.js';
 
@@ -127,5 +129,5 @@ export function withManagedFields(object: JsonMap, entries: unknown): JsonMap {
 
 /** RFC 3339 with seconds, as metav1.Time serializes. */
 export function timestamp(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return toIsoSeconds(now);
 }
