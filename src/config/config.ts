@@ -29,6 +29,11 @@ export interface Config {
   clockStart: string | undefined;
   /** Simulated seconds per real second (1: real time). */
   clockSpeed: number;
+  /**
+   * The progress of an update in flight is written to TeamsDevice status at most this often, in ms of the
+   * operator's clock (--progress-interval, given in seconds); 0: every progress change.
+   */
+  progressIntervalMs: number;
   logLevel: LogLevel;
   /** This instance's name (POD_NAME, else HOSTNAME): the base of the leader-election identity. */
   instanceName: string | undefined;
@@ -124,6 +129,13 @@ const FLAGS: readonly FlagSpec[] = [
     arg: 'N',
     default: '1',
     help: 'run the operator clock N simulated seconds per real second, e.g. 86400 for a day per second',
+  },
+  {
+    name: 'progress-interval',
+    arg: 'SECONDS',
+    env: 'TDO_PROGRESS_INTERVAL',
+    default: '30',
+    help: 'write the progress of an update (Downloading, Installing) to TeamsDevice status at most this often, in seconds of the operator clock; results are written at once (0: every change)',
   },
   { name: 'log-level', arg: LOG_LEVELS.join('|'), default: 'info', help: 'least severe level logged' },
   { name: 'help', boolean: true, default: 'false', help: 'print this help and exit' },
@@ -235,6 +247,12 @@ export function parseConfig(argv: readonly string[], env: Env): Readonly<Config>
     problems.push(`--clock-speed: "${speedText}" is not a positive number`);
   }
 
+  const intervalText = flag('progress-interval') ?? fromEnv('TDO_PROGRESS_INTERVAL') ?? '30';
+  const progressInterval = Number(intervalText);
+  if (intervalText.trim() === '' || !Number.isFinite(progressInterval) || progressInterval < 0) {
+    problems.push(`--progress-interval: "${intervalText}" is not a number of seconds (0 or more)`);
+  }
+
   const logLevelText = flag('log-level') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevelText)) {
     problems.push(`--log-level: "${logLevelText}" is not one of ${LOG_LEVELS.join(', ')}`);
@@ -255,6 +273,9 @@ export function parseConfig(argv: readonly string[], env: Env): Readonly<Config>
     leaseName,
     clockStart,
     clockSpeed,
+    progressIntervalMs: Number.isFinite(progressInterval)
+      ? Math.round(Math.max(0, progressInterval) * 1000)
+      : 0,
     logLevel: logLevelText as LogLevel,
     instanceName: fromEnv('POD_NAME') ?? fromEnv('HOSTNAME'),
   });

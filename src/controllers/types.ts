@@ -7,8 +7,12 @@
 //   per finished attempt (Succeeded or Failed), newest first, at most 10. The attempt number of a retry is
 //   1 + the number of consecutive Failed entries at the head of history for the same (component, to, source).
 //   commandId = commandId(deviceId, component, version, attempt) from src/core/command-id.ts.
-// - Status writes per update: Sent (written BEFORE the command goes out, so a restart never loses it),
-//   Downloading, Installing, and the final Succeeded/Failed with its history entry (update cleared to null).
+// - Status writes per update: Sent (written BEFORE the command goes out, so a restart never loses it); the
+//   progress (Downloading, Installing) at most once per --progress-interval (default 30 s of the operator's
+//   clock) from the last write of status.update (progressAt, else startedAt), so a fast update may show
+//   neither; and the final Succeeded/Failed with its history entry (update cleared to null), at once.
+// - Events per update: one per finished attempt (UpdateSucceeded, or a Warning UpdateFailed that says the
+//   retry or giving up); none when it starts, none while it waits for a concurrency slot.
 // - UpdatePlan rows derive their state from device status: the matching status.update (component, version,
 //   source UpdatePlan/<name>), else the newest matching history entry, else the plan-time state.
 // - FirmwareRelease.status.halted is written by the FirmwareRelease controller and read by the TeamsDevice
@@ -74,6 +78,11 @@ export interface OperatorContext {
   transport: DeviceTransport;
   /** The operator's own image, the default image of device proxy pods. */
   image: string;
+  /**
+   * The progress of an update in flight is written to TeamsDevice status at most this often, in ms of the
+   * operator's clock (--progress-interval; 0: every change). Default 30 s.
+   */
+  progressIntervalMs?: number;
 }
 
 export interface Enqueue {

@@ -3,6 +3,9 @@
 // now, the command to send (if any), the Events worth recording and the next instant that matters. Pure: no
 // I/O, `now` passed in. The device controller (src/controllers/device) gathers the input and applies this.
 //
+// What it costs in API writes per update: status Sent, the progress at most once per progressIntervalMs
+// (coalesceProgress), the final result; one Event per finished attempt.
+//
 // One update at a time per device. In order of preference, what starts: the due rows of UpdatePlans (plans by
 // name; immediate at once, scheduled at their time, windows ignored: rule 9), then the automatic firmware
 // update (its due time passed and now outside business hours and blackouts: rules 5-7, 11). Retries wait for
@@ -28,12 +31,20 @@ import {
   type DeviceEvent,
   describeCandidate,
   type FinishedUpdate,
-  finishedEvents,
+  type FollowUp,
+  finishedEvent,
   transitionEvents,
 } from './device-events.js';
 import { maxAttempts, type UpdateSource, withHistoryEntry } from './device-history.js';
-import { isInFlight, type ObservedCommandEvent, progressUpdate, timeoutAt } from './device-progress.js';
-import { DeviceEventReason, DeviceReason } from './device-reasons.js';
+import {
+  coalesceProgress,
+  DEFAULT_PROGRESS_INTERVAL_MS,
+  isInFlight,
+  type ObservedCommandEvent,
+  progressUpdate,
+  timeoutAt,
+} from './device-progress.js';
+import { DeviceReason } from './device-reasons.js';
 import {
   type DeviceObservation,
   nextLastSeen,
@@ -48,7 +59,7 @@ import { effectiveZone, remoteUpdatesAvailable, windowRules } from './policy.js'
 import { firmwareVerification } from './verification.js';
 
 export type { DeviceEvent, FinishedUpdate } from './device-events.js';
-export type { ObservedCommandEvent } from './device-progress.js';
+export { DEFAULT_PROGRESS_INTERVAL_MS, type ObservedCommandEvent } from './device-progress.js';
 export { type DeviceObservation, LAST_SEEN_REFRESH_MS } from './device-report.js';
 
 /** A command in flight with no event heard is sent again (same command id) at most this often. */
@@ -70,7 +81,17 @@ export interface DeviceDecisionInput {
   /** What this process knows of handing the command in flight to the transport. */
   delivery?: { lastSentAt?: Date | undefined; failed?: boolean | undefined } | undefined;
   now: Date;
-  options?: { resendAfterMs?: number };
+  options?: DeviceDecisionOptions;
+}
+
+export interface DeviceDecisionOptions {
+  /** A command in flight with no event heard is sent again at most this often; default 5 minutes. */
+  resendAfterMs?: number;
+  /**
+   * The progress of the update in flight (Sent -> Downloading -> Installing) is written at most this often,
+   * counted from the last write of status.update; 0: every change. Default 30 s (--progress-interval).
+   */
+  progressIntervalMs?: number;
 }
 
 /** A command to send (after the status write). */
@@ -150,6 +171,7 @@ function advanceInFlight(
         from: runningState(input.device).running[current.component],
         result: step.result,
         message: step.message,
+        startedAt: current.startedAt,
       },
     };
   }
@@ -274,6 +296,27 @@ function startNext(
   return { update: scheduled(view, retry, retry.state.attempt, message), waiting: null };
 }
 
+/** What follows a failed attempt of the same update: its retry, scheduled or sent now; null otherwise. */
+function followUp(
+  finished: FinishedUpdate,
+  update: InFlightUpdate | null,
+  send: UpdateToSend | undefined,
+  policy: UpdatePolicySpec,
+): FollowUp | null {
+  if (finished.result !== 'Failed' || !update) return null;
+  if (
+    update.component !== finished.component ||
+    update.version !== finished.version ||
+    update.source !== finished.source
+  ) {
+    return null;
+  }
+  const of = maxAttempts(policy);
+  if (update.state === 'Scheduled') return { attempt: update.attempt, of, message: update.message ?? '' };
+  if (send && !send.resend) return { attempt: send.attempt, of, message: 'sent now' };
+  return null;
+}
+
 function retryTime(c: ClassifiedCandidate): number {
   return c.state.kind === 'retry' && c.state.at ? c.state.at.getTime() : Number.POSITIVE_INFINITY;
 }
@@ -335,20 +378,18 @@ export function decideDevice(input: DeviceDecisionInput): DeviceDecision {
   let waiting: { reason: WaitReason; message: string } | null = null;
   if (!update && remote) ({ update, send, waiting } = startNext(s, candidates));
 
+  // One Event per finished attempt (none when an update starts).
   const events: DeviceEvent[] = [];
   if (finished) {
-    const retry =
-      update?.state === 'Scheduled' && update.component === finished.component
-        ? { attempt: update.attempt, of: maxAttempts(policy), message: update.message ?? '' }
-        : null;
-    events.push(...finishedEvents(finished, candidates, retry, policy.retry.maxAttempts));
-  }
-  if (send && !send.resend) {
-    events.push({
-      type: 'Normal',
-      reason: DeviceEventReason.UpdateStarted,
-      message: `${send.component} ${view.running[send.component] ?? '(unknown)'} -> ${send.version} (${send.source}, attempt ${send.attempt}), command ${send.commandId}`,
-    });
+    events.push(
+      finishedEvent(
+        finished,
+        candidates,
+        followUp(finished, update, send, policy),
+        policy.retry.maxAttempts,
+        now,
+      ),
+    );
   }
 
   // Status and conditions.
@@ -373,9 +414,8 @@ export function decideDevice(input: DeviceDecisionInput): DeviceDecision {
     },
     now,
   );
-  events.push(...transitionEvents(old.conditions, conditions));
   const lastSeen = nextLastSeen(old, observed, now);
-  const status: TeamsDeviceStatus = {
+  const computed: TeamsDeviceStatus = {
     ...old,
     ...(device.metadata.generation === undefined ? {} : { observedGeneration: device.metadata.generation }),
     ...(online === undefined ? {} : { online }),
@@ -387,6 +427,14 @@ export function decideDevice(input: DeviceDecisionInput): DeviceDecision {
     ...(history.length > 0 ? { history } : {}),
     conditions,
   };
+  const { status, wakeAt } = coalesceProgress(
+    old,
+    computed,
+    now,
+    input.options?.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS,
+  );
+  s.wake.add(wakeAt);
+  events.push(...transitionEvents(old.conditions, status.conditions ?? []));
   const requeueAfterMs = s.wake.afterMs();
   return {
     status,

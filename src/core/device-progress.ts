@@ -1,9 +1,15 @@
 // The update in flight on a device (status.update in Sent, Downloading or Installing), moved along by the
-// command events the device proxy reports, by the version the device reports, and by the timeout.
-import type { InFlightUpdate } from '../api/v1alpha1/teamsdevice.js';
+// command events the device proxy reports, by the version the device reports, and by the timeout; and how
+// often its progress is written (coalesceProgress).
+import { ConditionType } from '../api/v1alpha1/reasons.js';
+import type { InFlightUpdate, TeamsDeviceStatus } from '../api/v1alpha1/teamsdevice.js';
 import type { UpdatePolicySpec } from '../api/v1alpha1/updatepolicy.js';
-import { MS_PER_MINUTE } from './instant.js';
+import { MS_PER_MINUTE, toIsoSeconds } from './instant.js';
+import { jsonEqual } from './json-equal.js';
 import { sameVersion } from './versions.js';
+
+/** Default of --progress-interval: the progress of an update in flight is written at most this often. */
+export const DEFAULT_PROGRESS_INTERVAL_MS = 30_000;
 
 /** A command event as the device protocol carries it (src/mqtt/protocol.ts CommandEvent). */
 export interface ObservedCommandEvent {
@@ -90,4 +96,54 @@ export function progressUpdate(
   const state = reported && RANK[reported] > RANK[update.state] ? reported : update.state;
   const { progress: _progress, ...rest } = update;
   return { kind: 'running', update: { ...rest, state }, timeoutAt: deadline };
+}
+
+/** When status.update was last written: progressAt, else startedAt (the Sent write); null when unknown. */
+export function lastUpdateWrite(update: Pick<InFlightUpdate, 'startedAt' | 'progressAt'>): Date | null {
+  const text = update.progressAt ?? update.startedAt;
+  const t = text === undefined ? Number.NaN : Date.parse(text);
+  return Number.isNaN(t) ? null : new Date(t);
+}
+
+/**
+ * The status to write, with the progress of the update in flight coalesced. When the only change from `old`
+ * to `next` is the progress of the same command (status.update state Sent -> Downloading -> Installing, its
+ * message, and the Updating condition that shows it), it is written at most once per `intervalMs` counted
+ * from the last write of status.update (lastUpdateWrite): inside the interval the old update and Updating
+ * condition are kept, so nothing is written, and `wakeAt` says when the progress may be written (the caller
+ * decides again then, from the latest event). Written progress carries progressAt = now. Anything else (the
+ * final result, a new command, a timeout, any other field) is written at once, with the progress along.
+ * `intervalMs` 0 writes every progress change.
+ */
+export function coalesceProgress(
+  old: TeamsDeviceStatus,
+  next: TeamsDeviceStatus,
+  now: Date,
+  intervalMs: number,
+): { status: TeamsDeviceStatus; wakeAt?: Date } {
+  const before = old.update;
+  const after = next.update;
+  if (
+    !isInFlight(before) ||
+    !isInFlight(after) ||
+    before.commandId !== after.commandId ||
+    jsonEqual(before, after)
+  ) {
+    return { status: next };
+  }
+  const written = { status: { ...next, update: { ...after, progressAt: toIsoSeconds(now) } } };
+  if (intervalMs <= 0) return written;
+  const updatingBefore = old.conditions?.find((c) => c.type === ConditionType.Updating);
+  const held: TeamsDeviceStatus = {
+    ...next,
+    update: before,
+    ...(next.conditions && updatingBefore
+      ? { conditions: next.conditions.map((c) => (c.type === ConditionType.Updating ? updatingBefore : c)) }
+      : {}),
+  };
+  // Something else is written anyway: the progress goes with it.
+  if (!jsonEqual(held, old)) return written;
+  const last = lastUpdateWrite(before);
+  if (last === null || now.getTime() - last.getTime() >= intervalMs) return written;
+  return { status: held, wakeAt: new Date(last.getTime() + intervalMs) };
 }

@@ -37,13 +37,14 @@ export const DeviceReason = {
 } as const;
 export type DeviceReason = (typeof DeviceReason)[keyof typeof DeviceReason];
 
-/** Reasons of the Kubernetes Events the device controller records. */
+/**
+ * Reasons of the Kubernetes Events the device controller records: one per finished attempt (UpdateSucceeded,
+ * or the Warning UpdateFailed whose message says the retry or giving up), and condition changes.
+ */
 export const DeviceEventReason = {
-  UpdateStarted: 'UpdateStarted',
   UpdateSucceeded: 'UpdateSucceeded',
   UpdateFailed: 'UpdateFailed',
-  UpdateRetryScheduled: 'UpdateRetryScheduled',
-  UpdateRetriesExhausted: 'UpdateRetriesExhausted',
+  /** A due update waits for its device to come online (not for a concurrency slot: that is routine). */
   UpdateWaiting: 'UpdateWaiting',
   AutoUpdateBlocked: 'AutoUpdateBlocked',
   AutoUpdateUnblocked: 'AutoUpdateUnblocked',

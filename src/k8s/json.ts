@@ -1,5 +1,9 @@
 // JSON comparisons and RFC 7386 merge-patch diffs, as status writes need them.
 
+import { jsonEqual } from '../core/json-equal.js';
+
+export { jsonEqual };
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -9,24 +13,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Absent, undefined and null are the same to a merge patch (null deletes a field). */
 function isNothing(value: unknown): boolean {
   return value === undefined || value === null;
-}
-
-/**
- * Equality of JSON values, ignoring key order; a field that is null equals a field that is absent (a merge
- * patch cannot tell them apart, so a status holding `field: null` must not look changed forever).
- */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (isNothing(a) || isNothing(b)) return isNothing(a) && isNothing(b);
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const key of keys) if (!jsonEqual(a[key], b[key])) return false;
-    return true;
-  }
-  return a === b;
 }
 
 /**

@@ -109,6 +109,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     informers,
     transport,
     image: options.image || DEFAULT_IMAGE,
+    progressIntervalMs: config.progressIntervalMs,
   };
 
   registerTransportMetrics(metrics.registry, transport);

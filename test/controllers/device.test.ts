@@ -432,6 +432,7 @@ describe('TeamsDevice controller', function () {
   });
 
   it('should send one automatic command at 18:00 in Berlin and walk Sent, Downloading, Installing, Succeeded', async () => {
+    // 60 s download, 120 s install; progress is written at most every 30 s (the default --progress-interval).
     const h = await Harness.start(cluster, {
       namespace: ns(),
       start: '2026-11-02T09:00:00Z',
@@ -460,7 +461,14 @@ describe('TeamsDevice controller', function () {
     expect(h.sent[0]?.command.commandId).to.equal(commandId('phone-1', 'Firmware', '122.15.0.40', 1));
     expect(h.walks.get('phone-1')).to.deep.equal([null, 'Sent', 'Downloading', 'Installing', null]);
     const writes = h.client.statusWrites.slice(writesBefore);
-    expect(writes.map((w) => w.update)).to.deep.equal(['Sent', 'Downloading', 'Installing', null]);
+    // Downloading comes at 17:00:00 but waits for the interval after the Sent write; Installing comes at
+    // 17:01:00, 30 s after that; the result at once.
+    expect(writes.map((w) => `${w.update} @ ${w.at}`)).to.deep.equal([
+      'Sent @ 2026-11-02T17:00:00.000Z',
+      'Downloading @ 2026-11-02T17:00:30.000Z',
+      'Installing @ 2026-11-02T17:01:00.000Z',
+      'null @ 2026-11-02T17:03:00.000Z',
+    ]);
 
     const after = h.device('phone-1').status;
     expect(after?.reported?.firmwareVersion).to.equal('122.15.0.40');
@@ -477,8 +485,10 @@ describe('TeamsDevice controller', function () {
     ]);
     expect(h.condition('phone-1', 'UpdateAvailable')?.status).to.equal('False');
     expect(h.transport.device('phone-1')?.firmwareVersion).to.equal('122.15.0.40');
-    const reasons = (await h.events()).map((e) => e.reason);
-    expect(reasons).to.include.members(['UpdateStarted', 'UpdateSucceeded']);
+    // One Event for the whole update, none at its start.
+    expect((await h.events()).map((e) => `${e.reason}: ${e.message}`)).to.deep.equal([
+      'UpdateSucceeded: Firmware 122.15.0.36 -> 122.15.0.40 (Auto, attempt 1) succeeded in 3m0s (started 2026-11-02T17:00:00Z): installed Firmware 122.15.0.40',
+    ]);
     const metrics = (await h.metrics?.text()) ?? '';
     expect(metrics).to.include(
       'teamsdevice_updates_sent_total{component="Firmware",phase="Test",source="Auto"} 1',
@@ -563,11 +573,22 @@ describe('TeamsDevice controller', function () {
       status: 'True',
       reason: 'RetriesExhausted',
     });
-    expect((await h.events()).map((e) => e.reason)).to.include.members([
+    // One Warning per failed attempt, saying what follows; nothing else about the update.
+    const events = await h.events();
+    expect(events.filter((e) => e.reason.startsWith('Update')).map((e) => e.reason)).to.deep.equal([
       'UpdateFailed',
-      'UpdateRetryScheduled',
-      'UpdateRetriesExhausted',
+      'UpdateFailed',
     ]);
+    const failures = events
+      .filter((e) => e.reason === 'UpdateFailed')
+      .map((e) => e.message)
+      .sort();
+    expect(failures[0]).to.match(
+      /\(Auto, attempt 1\) failed after 3m0s \(started 2026-11-02T17:00:00Z\): .*; attempt 2 of 2: retry at 2026-11-02T17:33:00Z$/,
+    );
+    expect(failures[1]).to.match(
+      /\(Auto, attempt 2\) failed after 3m0s \(started 2026-11-02T17:33:00Z\): .*; failed 2 times in a row: giving up \(retry.maxAttempts 2\)$/,
+    );
   });
 
   it('should send nothing in GCC-High, not even for a plan, and say so', async () => {
@@ -598,6 +619,14 @@ describe('TeamsDevice controller', function () {
       controller: { concurrency: 4 },
     });
     harness = h;
+    await h.runUntil('2026-11-02T17:00:00Z');
+    expect(names.map((name) => h.condition(name, 'Updating')?.reason).sort()).to.deep.equal([
+      'Sent',
+      'Sent',
+      'WaitingForSlot',
+      'WaitingForSlot',
+      'WaitingForSlot',
+    ]);
     await h.runUntil('2026-11-02T18:00:00Z');
     expect(h.sent).to.have.length(5);
     expect(Math.max(...h.sent.map((s) => s.runningBefore))).to.equal(1);
@@ -610,7 +639,47 @@ describe('TeamsDevice controller', function () {
     ]);
     for (const name of names)
       expect(h.device(name).status?.reported?.firmwareVersion).to.equal('122.15.0.40');
-    expect((await h.events()).map((e) => e.reason)).to.include('UpdateWaiting');
+    // Waiting for a slot is routine: no Event; one UpdateSucceeded per device.
+    expect((await h.events()).map((e) => `${e.name} ${e.reason}`).sort()).to.deep.equal(
+      names.map((name) => `${name} UpdateSucceeded`),
+    );
+  });
+
+  /** One device whose update takes 20 s (10 s download, 10 s install); returns its status writes. */
+  async function runTwentySecondUpdate(progressIntervalMs?: number) {
+    const h = await Harness.start(cluster, {
+      namespace: ns(),
+      start: '2026-11-02T16:00:00Z',
+      policy: { rolloutSpreadDays: 0 },
+      behaviour: { downloadSeconds: 10, installSeconds: 10, failurePercent: 0 },
+      devices: [{ name: 'phone-1' }],
+      ...(progressIntervalMs === undefined ? {} : { controller: { progressIntervalMs } }),
+    });
+    harness = h;
+    const writesBefore = h.client.statusWrites.length;
+    await h.runUntil('2026-11-02T17:10:00Z');
+    return { h, writes: h.client.statusWrites.slice(writesBefore).map((w) => `${w.update} @ ${w.at}`) };
+  }
+
+  it('should write only Sent and the result of an update faster than the progress interval, and one Event', async () => {
+    const { h, writes } = await runTwentySecondUpdate();
+    expect(h.walks.get('phone-1')).to.deep.equal([null, 'Sent', null]);
+    expect(writes).to.deep.equal(['Sent @ 2026-11-02T17:00:00.000Z', 'null @ 2026-11-02T17:00:20.000Z']);
+    expect(h.device('phone-1').status?.history?.[0]).to.include({ result: 'Succeeded' });
+    expect((await h.events()).map((e) => `${e.reason}: ${e.message}`)).to.deep.equal([
+      'UpdateSucceeded: Firmware 122.15.0.36 -> 122.15.0.40 (Auto, attempt 1) succeeded in 20s (started 2026-11-02T17:00:00Z): installed Firmware 122.15.0.40',
+    ]);
+  });
+
+  it('should write every progress change with a progress interval of 0', async () => {
+    const { h, writes } = await runTwentySecondUpdate(0);
+    expect(h.walks.get('phone-1')).to.deep.equal([null, 'Sent', 'Downloading', 'Installing', null]);
+    expect(writes).to.deep.equal([
+      'Sent @ 2026-11-02T17:00:00.000Z',
+      'Downloading @ 2026-11-02T17:00:00.000Z',
+      'Installing @ 2026-11-02T17:00:10.000Z',
+      'null @ 2026-11-02T17:00:20.000Z',
+    ]);
   });
 
   it('should retry a status write that lost a 409 conflict', async () => {

@@ -7,6 +7,7 @@ import { commandId } from '../../src/core/command-id.js';
 import type { Condition } from '../../src/core/conditions.js';
 import {
   type DeviceDecision,
+  type DeviceDecisionOptions,
   type DeviceObservation,
   decideDevice,
   type ObservedCommandEvent,
@@ -57,6 +58,7 @@ interface Setup {
   /** When the device sent its state; default now. */
   seenAt?: string;
   delivery?: { lastSentAt?: Date; failed?: boolean };
+  options?: DeviceDecisionOptions;
   now: string;
 }
 
@@ -94,6 +96,7 @@ function decide(setup: Setup): DeviceDecision {
     slotAvailable: setup.slot ?? true,
     delivery: setup.delivery,
     now: at(setup.now),
+    ...(setup.options ? { options: setup.options } : {}),
   });
 }
 
@@ -323,7 +326,8 @@ describe('decideDevice: what starts when', () => {
           startedAt: toIsoSeconds(at(c.setup.now)),
         });
         expect(d.inFlight).to.equal(true);
-        expect(d.events.map((e) => e.reason)).to.include('UpdateStarted');
+        // The start is no Event: status.update, the Updating condition, the log and the metric show it.
+        expect(d.events.filter((e) => e.reason.startsWith('Update'))).to.deep.equal([]);
       }
     });
   }
@@ -344,6 +348,8 @@ describe('decideDevice: the update in flight', () => {
     send?: string | null;
     wake?: string | null;
     events?: string[];
+    /** The message of the first Event. */
+    message?: RegExp;
   }
   const cases: Case[] = [
     {
@@ -412,7 +418,8 @@ describe('decideDevice: the update in flight', () => {
       state: 'Scheduled',
       history: ['Failed 122.15.0.36 -> 122.15.0.40 [Auto] at 2026-11-02T17:10:00Z'],
       wake: '2026-11-02T18:10:00.000Z',
-      events: ['UpdateFailed', 'UpdateRetryScheduled'],
+      events: ['UpdateFailed'],
+      message: /failed after 10m0s .*: sha256 mismatch; attempt 2 of 3: retry at 2026-11-02T18:10:00Z$/,
     },
     {
       name: 'should move an automatic retry whose backoff ends in business hours to their end (rule 11)',
@@ -464,7 +471,9 @@ describe('decideDevice: the update in flight', () => {
       state: null,
       send: null,
       wake: null,
-      events: ['UpdateFailed', 'UpdateRetriesExhausted', 'AutoUpdateBlocked'],
+      events: ['UpdateFailed', 'AutoUpdateBlocked'],
+      message:
+        /\(Auto, attempt 3\) failed after 10m0s .*; failed 3 times in a row: giving up \(retry.maxAttempts 3\)$/,
     },
     {
       name: 'should let a plan install a version automatic updates gave up on, with a new command id',
@@ -578,6 +587,7 @@ describe('decideDevice: the update in flight', () => {
       if (c.send !== undefined) expect(sent(d)).to.equal(c.send);
       if (c.wake !== undefined) expect(wakeAt(d, c.setup.now)).to.equal(c.wake);
       if (c.events) expect(d.events.map((e) => e.reason)).to.deep.equal(c.events);
+      if (c.message) expect(d.events[0]?.message).to.match(c.message);
       expect(d.status.update?.progress).to.equal(undefined);
       expect(d.inFlight).to.equal(['Sent', 'Downloading', 'Installing'].includes(c.state ?? ''));
     });
@@ -594,6 +604,204 @@ describe('decideDevice: the update in flight', () => {
     });
     expect(d.status.history).to.have.length(10);
     expect(d.status.history?.[0]?.result).to.equal('Succeeded');
+  });
+});
+
+describe('decideDevice: progress writes', () => {
+  /** The status written when the automatic update started at 17:00:00 (Sent). */
+  const sentAt1700 = () => {
+    const d = decide({ now: '2026-11-02T17:00:00Z' });
+    expect(d.status.update).to.include({ state: 'Sent', startedAt: '2026-11-02T17:00:00Z' });
+    return d.status;
+  };
+  const progress = (d: DeviceDecision) =>
+    `${d.status.update?.state} ${d.status.update?.progressAt ?? '-'} ${reason(d, 'Updating')}`;
+
+  it('should write nothing when the only change is progress inside the interval, and wake at its end', () => {
+    const status = sentAt1700();
+    const d = decide({ status, event: ev('downloading', { progress: 40 }), now: '2026-11-02T17:00:10Z' });
+    expect(d.status).to.deep.equal(status);
+    expect(progress(d)).to.equal('Sent - Sent');
+    expect(d.events).to.deep.equal([]);
+    expect(d.inFlight).to.equal(true);
+    // startedAt (the Sent write) + 30 s; the timeout (19:00) comes later.
+    expect(wakeAt(d, '2026-11-02T17:00:10Z')).to.equal('2026-11-02T17:00:30.000Z');
+  });
+
+  it('should write the progress once the interval has passed since the Sent write, with progressAt', () => {
+    const status = sentAt1700();
+    const d = decide({ status, event: ev('downloading'), now: '2026-11-02T17:00:30Z' });
+    expect(progress(d)).to.equal('Downloading 2026-11-02T17:00:30Z Downloading');
+    expect(d.status.update?.startedAt).to.equal('2026-11-02T17:00:00Z');
+    expect(wakeAt(d, '2026-11-02T17:00:30Z')).to.equal('2026-11-02T19:00:00.000Z');
+  });
+
+  it('should count the interval from progressAt, the last progress write', () => {
+    const status = decide({
+      status: sentAt1700(),
+      event: ev('downloading'),
+      now: '2026-11-02T17:00:30Z',
+    }).status;
+    const inside = decide({ status, event: ev('installing'), now: '2026-11-02T17:00:59Z' });
+    expect(inside.status).to.deep.equal(status);
+    expect(wakeAt(inside, '2026-11-02T17:00:59Z')).to.equal('2026-11-02T17:01:00.000Z');
+    const at = decide({ status, event: ev('installing'), now: '2026-11-02T17:01:00Z' });
+    expect(progress(at)).to.equal('Installing 2026-11-02T17:01:00Z Installing');
+  });
+
+  it('should write the final result at once, even inside the interval', () => {
+    const d = decide({ status: sentAt1700(), event: ev('succeeded'), now: '2026-11-02T17:00:02Z' });
+    expect(d.status.update).to.equal(null);
+    expect(d.status.history?.[0]).to.include({ result: 'Succeeded', finishedAt: '2026-11-02T17:00:02Z' });
+    expect(reason(d, 'Updating')).to.equal('Idle');
+    expect(d.inFlight).to.equal(false);
+  });
+
+  it('should write a failure at once, even inside the interval', () => {
+    const d = decide({
+      status: sentAt1700(),
+      event: ev('failed', { message: 'sha256 mismatch' }),
+      now: '2026-11-02T17:00:02Z',
+    });
+    expect(d.status.update).to.include({ state: 'Scheduled', attempt: 2 });
+    expect(d.status.history?.[0]).to.include({ result: 'Failed' });
+  });
+
+  it('should write a timeout at once, whatever the interval', () => {
+    const d = decide({
+      status: sentAt1700(),
+      event: ev('downloading'),
+      options: { progressIntervalMs: 24 * 3_600_000 },
+      now: '2026-11-02T19:00:00Z',
+    });
+    expect(d.status.history?.[0]).to.include({ result: 'Failed' });
+    expect(d.status.update).to.include({ state: 'Scheduled' });
+  });
+
+  it('should write the progress along with another change inside the interval', () => {
+    // lastSeen is refreshed after 10 minutes: that write carries the progress too.
+    const d = decide({
+      status: sentAt1700(),
+      event: ev('installing'),
+      options: { progressIntervalMs: 3_600_000 },
+      now: '2026-11-02T17:10:00Z',
+    });
+    expect(d.status.lastSeen).to.equal('2026-11-02T17:10:00Z');
+    expect(progress(d)).to.equal('Installing 2026-11-02T17:10:00Z Installing');
+  });
+
+  it('should write every progress change with an interval of 0', () => {
+    const status = sentAt1700();
+    const options = { progressIntervalMs: 0 };
+    const downloading = decide({ status, event: ev('downloading'), options, now: '2026-11-02T17:00:01Z' });
+    expect(progress(downloading)).to.equal('Downloading 2026-11-02T17:00:01Z Downloading');
+    const installing = decide({
+      status: downloading.status,
+      event: ev('installing'),
+      options,
+      now: '2026-11-02T17:00:02Z',
+    });
+    expect(progress(installing)).to.equal('Installing 2026-11-02T17:00:02Z Installing');
+  });
+
+  it('should write nothing and wake for nothing new when the progress did not change', () => {
+    const status = decide({
+      status: sentAt1700(),
+      event: ev('downloading'),
+      now: '2026-11-02T17:00:30Z',
+    }).status;
+    const d = decide({ status, event: ev('downloading', { progress: 90 }), now: '2026-11-02T17:00:40Z' });
+    expect(d.status).to.deep.equal(status);
+    expect(wakeAt(d, '2026-11-02T17:00:40Z')).to.equal('2026-11-02T19:00:00.000Z');
+  });
+});
+
+describe('decideDevice: Events', () => {
+  const idleAt1200 = () => decide({ now: '2026-11-02T12:00:00Z' }).status;
+
+  it('should record one UpdateSucceeded per finished attempt, with its duration and start', () => {
+    const d = decide({
+      status: { update: inFlight('Installing', { startedAt: '2026-11-02T17:00:00Z' }) },
+      event: ev('succeeded'),
+      now: '2026-11-02T17:04:12Z',
+    });
+    expect(d.events).to.deep.equal([
+      {
+        type: 'Normal',
+        reason: 'UpdateSucceeded',
+        message:
+          'Firmware 122.15.0.36 -> 122.15.0.40 (Auto, attempt 1) succeeded in 4m12s (started 2026-11-02T17:00:00Z): installed 122.15.0.40',
+      },
+    ]);
+  });
+
+  it('should record one Warning UpdateFailed that says when the retry comes', () => {
+    const d = decide({
+      status: { update: inFlight('Downloading', { startedAt: '2026-11-02T16:58:30Z' }) },
+      event: ev('failed', { message: 'sha256 mismatch' }),
+      now: '2026-11-02T18:01:35Z',
+    });
+    expect(d.events).to.deep.equal([
+      {
+        type: 'Warning',
+        reason: 'UpdateFailed',
+        message:
+          'Firmware 122.15.0.36 -> 122.15.0.40 (Auto, attempt 1) failed after 1h3m5s (started 2026-11-02T16:58:30Z): sha256 mismatch; attempt 2 of 3: retry at 2026-11-02T19:01:35Z',
+      },
+    ]);
+  });
+
+  it('should say in the one UpdateFailed that the retry was sent at once when there is no backoff', () => {
+    const d = decide({
+      status: { update: inFlight('Installing') },
+      event: ev('failed', { message: 'install failed' }),
+      policy: { retry: { maxAttempts: 3, backoffMinutes: 0 } },
+      now: '2026-11-02T17:03:00Z',
+    });
+    expect(sent(d)).to.equal('Firmware 122.15.0.40 [Auto] attempt 2');
+    expect(d.events.map((e) => `${e.type} ${e.reason}: ${e.message}`)).to.deep.equal([
+      'Warning UpdateFailed: Firmware 122.15.0.36 -> 122.15.0.40 (Auto, attempt 1) failed after 3m0s (started 2026-11-02T17:00:00Z): install failed; attempt 2 of 3: sent now',
+    ]);
+  });
+
+  it('should leave the duration out when the start is not known', () => {
+    const d = decide({
+      status: { update: inFlight('Installing', { startedAt: undefined }) },
+      event: ev('succeeded', { message: 'done' }),
+      now: '2026-11-02T17:04:00Z',
+    });
+    expect(d.events.map((e) => e.message)).to.deep.equal([
+      'Firmware 122.15.0.36 -> 122.15.0.40 (Auto, attempt 1) succeeded: done',
+    ]);
+  });
+
+  it('should record no Event while a due update waits for a concurrency slot', () => {
+    const d = decide({ status: idleAt1200(), slot: false, now: '2026-11-02T17:00:00Z' });
+    expect(reason(d, 'Updating')).to.equal('WaitingForSlot');
+    expect(d.events).to.deep.equal([]);
+  });
+
+  it('should record UpdateWaiting when a due update waits for its device', () => {
+    const d = decide({ status: idleAt1200(), online: false, now: '2026-11-02T17:00:00Z' });
+    expect(reason(d, 'Updating')).to.equal('WaitingForDevice');
+    expect(d.events.map((e) => `${e.type} ${e.reason}: ${e.message}`)).to.deep.equal([
+      'Warning DeviceOffline: the device is disconnected',
+      'Normal UpdateWaiting: Firmware 122.15.0.40 (Auto) is due: waiting for the device to come online',
+    ]);
+  });
+
+  it('should record no Event when an update starts, and none while its progress comes', () => {
+    const start = decide({ status: idleAt1200(), now: '2026-11-02T17:00:00Z' });
+    expect(start.send).to.not.equal(undefined);
+    expect(start.events).to.deep.equal([]);
+    const progress = decide({
+      status: start.status,
+      event: ev('installing'),
+      options: { progressIntervalMs: 0 },
+      now: '2026-11-02T17:01:00Z',
+    });
+    expect(progress.status.update?.state).to.equal('Installing');
+    expect(progress.events).to.deep.equal([]);
   });
 });
 

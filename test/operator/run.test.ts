@@ -78,7 +78,14 @@ describe('teams-device-operator run', () => {
     const run = runSync(['--help']);
     expect(run.code).to.equal(0);
     expect(run.stdout).to.contain(configHelp());
-    for (const flag of ['--kubeconfig', '--namespace', '--transport', '--leader-elect', '--clock-speed']) {
+    for (const flag of [
+      '--kubeconfig',
+      '--namespace',
+      '--transport',
+      '--leader-elect',
+      '--clock-speed',
+      '--progress-interval',
+    ]) {
       expect(run.stdout).to.contain(flag);
     }
   });

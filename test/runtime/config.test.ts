@@ -29,6 +29,7 @@ describe('parseConfig', () => {
       leaseName: 'teams-device-operator',
       clockStart: undefined,
       clockSpeed: 1,
+      progressIntervalMs: 30_000,
       logLevel: 'info',
       instanceName: undefined,
     });
@@ -59,6 +60,8 @@ describe('parseConfig', () => {
         '--clock-start',
         '2026-12-01T08:00:00+01:00',
         '--clock-speed=86400',
+        '--progress-interval',
+        '5',
         '--log-level',
         'debug',
       ],
@@ -76,6 +79,7 @@ describe('parseConfig', () => {
       leaseName: 'tdo.leader',
       clockStart: '2026-12-01T07:00:00.000Z',
       clockSpeed: 86400,
+      progressIntervalMs: 5_000,
       logLevel: 'debug',
       instanceName: 'tdo-7f9c',
     });
@@ -111,6 +115,14 @@ describe('parseConfig', () => {
   it('should accept --no-leader-elect and --leader-elect=false', () => {
     expect(parseConfig(['--leader-elect', '--no-leader-elect'], HOME).leaderElect).to.equal(false);
     expect(parseConfig(['--leader-elect=false'], HOME).leaderElect).to.equal(false);
+  });
+
+  it('should take --progress-interval in seconds, from TDO_PROGRESS_INTERVAL unless the flag says otherwise', () => {
+    expect(parseConfig([], { ...HOME, TDO_PROGRESS_INTERVAL: '120' }).progressIntervalMs).to.equal(120_000);
+    expect(
+      parseConfig(['--progress-interval=0'], { ...HOME, TDO_PROGRESS_INTERVAL: '120' }).progressIntervalMs,
+    ).to.equal(0);
+    expect(parseConfig(['--progress-interval', '2.5'], HOME).progressIntervalMs).to.equal(2_500);
   });
 
   it('should treat an empty --namespace as all namespaces', () => {
@@ -200,6 +212,16 @@ describe('parseConfig', () => {
       ['--lease-namespace', 'Ops'],
       /^--lease-namespace: "Ops" is not a namespace name/,
     ],
+    [
+      'should refuse a negative progress interval',
+      ['--progress-interval', '-1'],
+      /^--progress-interval: "-1" is not a number of seconds \(0 or more\)/,
+    ],
+    [
+      'should refuse a progress interval that is not a number',
+      ['--progress-interval', '30s'],
+      /^--progress-interval: "30s" is not a number of seconds/,
+    ],
     ['should refuse a positional argument', ['run'], /^unexpected argument "run"/],
   ];
   for (const [name, argv, message] of errors) {
@@ -246,12 +268,14 @@ describe('parseConfig', () => {
       'lease-name',
       'clock-start',
       'clock-speed',
+      'progress-interval',
       'log-level',
       'help',
     ]) {
       expect(help).to.include(`--${flag}`);
     }
     expect(help).to.include('env: KUBECONFIG');
+    expect(help).to.include('default: 30; env: TDO_PROGRESS_INTERVAL');
     expect(help).to.include('default: 8080');
   });
 

@@ -172,6 +172,11 @@ export const InFlightUpdate = Type.Object(
     ),
     attempt: integer('Attempt number, starting at 1.', { minimum: 1 }),
     startedAt: Type.Optional(timestamp('When the command was sent.')),
+    progressAt: Type.Optional(
+      timestamp(
+        'When the progress shown (state Downloading or Installing) was last written; progress is written at most once per --progress-interval of the operator (default 30 seconds), the final result at once.',
+      ),
+    ),
     message: Type.Optional(text('Last message from the device or the operator.')),
   },
   { description: 'The update in flight, if any.' },

@@ -32,6 +32,10 @@ export function createDeviceController(
 ): DeviceController {
   const { informers } = ctx;
   const log = ctx.log.child({ controller: DEVICE_CONTROLLER });
+  const reconcilerOptions: DeviceReconcilerOptions = {
+    ...(ctx.progressIntervalMs === undefined ? {} : { progressIntervalMs: ctx.progressIntervalMs }),
+    ...options,
+  };
   const written = new WrittenObjects();
   const executor = new UpdateExecutor({
     transport: ctx.transport,
@@ -48,7 +52,7 @@ export function createDeviceController(
     executor,
     written,
     deviceMetrics(ctx.metrics?.registry),
-    options,
+    reconcilerOptions,
   );
   // Kept up to date from the start, whatever watch() subscribes: the deviceId index and the catalog.
   informers.devices.addEventHandler({

@@ -2,7 +2,11 @@
 // decideDevice) -> apply (status first, then the command, then Events and metrics).
 import { type TeamsDevice, TeamsDeviceKind } from '../../api/v1alpha1/index.js';
 import { buildCatalog, type Catalog } from '../../core/catalog.js';
-import { type DeviceDecision, decideDevice } from '../../core/device-lifecycle.js';
+import {
+  type DeviceDecision,
+  type DeviceDecisionOptions,
+  decideDevice,
+} from '../../core/device-lifecycle.js';
 import { selectPlanDevices } from '../../core/manual.js';
 import { namespaceOf, policyFor } from '../../core/policy.js';
 import { isNotFound } from '../../k8s/errors.js';
@@ -20,6 +24,11 @@ import type { WrittenObjects } from './written.js';
 export interface DeviceReconcilerOptions {
   /** A command in flight with no event heard is sent again (same id) at most this often; default 5 minutes. */
   resendAfterMs?: number;
+  /**
+   * The progress of an update in flight (Downloading, Installing) is written to status at most this often, in
+   * ms of the operator's clock (--progress-interval); 0: every change. Default 30 s.
+   */
+  progressIntervalMs?: number;
   /** Tries of a status write that loses a 409 race (each retry re-reads the device); default 5. */
   conflictAttempts?: number;
 }
@@ -36,6 +45,7 @@ interface Applied {
 
 export class DeviceReconciler implements Reconciler {
   private catalog: Catalog | undefined;
+  private readonly decisionOptions: DeviceDecisionOptions;
 
   constructor(
     private readonly ctx: OperatorContext,
@@ -43,7 +53,12 @@ export class DeviceReconciler implements Reconciler {
     private readonly written: WrittenObjects,
     private readonly metrics: DeviceMetrics | undefined,
     private readonly options: DeviceReconcilerOptions = {},
-  ) {}
+  ) {
+    this.decisionOptions = {
+      ...(options.resendAfterMs === undefined ? {} : { resendAfterMs: options.resendAfterMs }),
+      ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
+    };
+  }
 
   /** Releases changed: the next reconcile builds a new catalog. */
   invalidateCatalog(): void {
@@ -132,9 +147,7 @@ export class DeviceReconciler implements Reconciler {
       slotAvailable: ledger.available(namespace, key, policy.maxConcurrentUpdates),
       delivery: commandId ? store.delivery(commandId) : undefined,
       now,
-      ...(this.options.resendAfterMs === undefined
-        ? {}
-        : { options: { resendAfterMs: this.options.resendAfterMs } }),
+      options: this.decisionOptions,
     });
   }
 
