@@ -1,15 +1,10 @@
 // A thin JSON client over @kubernetes/client-node: the kubeconfig's authentication and TLS, client-node's
-// HTTP library and Watch, and plain JSON objects in and out. Objects stay as the server sent them (string
-// timestamps, unknown fields kept), the same whether they come from a list, a watch or a write, unlike the
-// typed APIs, which turn timestamps of built-in kinds into Date objects.
-import {
-  HttpMethod,
-  IsomorphicFetchHttpLibrary,
-  type KubeConfig,
-  RequestContext,
-  Watch,
-} from '@kubernetes/client-node';
+// Watch, requests sent through NodeHttpLibrary (http-library.ts), and plain JSON objects in and out. Objects
+// stay as the server sent them (string timestamps, unknown fields kept), the same whether they come from a
+// list, a watch or a write, unlike the typed APIs, which turn timestamps of built-in kinds into Date objects.
+import { HttpMethod, type KubeConfig, RequestContext, Watch } from '@kubernetes/client-node';
 import { ApiError, type ApiStatus } from './errors.js';
+import { NodeHttpLibrary } from './http-library.js';
 import type { KubeList, KubeObject } from './object.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -42,7 +37,7 @@ export class KubeClient {
   readonly kubeConfig: KubeConfig;
   readonly userAgent: string;
   readonly fieldManager: string;
-  private readonly http = new IsomorphicFetchHttpLibrary();
+  private readonly http = new NodeHttpLibrary();
 
   constructor(kubeConfig: KubeConfig, options: KubeClientOptions = {}) {
     this.kubeConfig = kubeConfig;
@@ -74,7 +69,7 @@ export class KubeClient {
     }
     if (options.signal) ctx.setSignal(options.signal);
     await this.kubeConfig.applySecurityAuthentication(ctx);
-    const response = await this.http.send(ctx).toPromise();
+    const response = await this.http.send(ctx);
     const text = await response.body.text();
     const data = parseJson(text);
     if (response.httpStatusCode >= 200 && response.httpStatusCode < 300) return data as T;
