@@ -1,9 +1,13 @@
 // Benchmark of the embedded control plane through @kubernetes/client-node, the way the operator uses it.
-//   npx tsx bench/localcluster.ts [--count=10000] [--concurrency=64] [--informers=3] [--memory] [--tls|--plain]
-//     [--no-keepalive] [--informers-inline] [--profile=<dir>]
+//   npm run bench:localcluster   (compiled: the server and informer children then run compiled too)
+//   node dist/bench/localcluster.js [--count=10000] [--concurrency=64] [--informers=3] [--memory]
+//     [--tls|--plain] [--writer=custom-objects|kubeclient] [--http=node|node-fetch] [--no-keepalive]
+//     [--informers-inline] [--profile=<dir>]
 //   --memory: no data dir. By default the writer's API clients share one keep-alive agent (set per request
 //   through KubeConfig.applySecurityAuthentication); --no-keepalive keeps client-node's default, a new agent
-//   (so a new TCP/TLS connection) per request. By default the informers run in a process of their own
+//   (so a new TCP/TLS connection) per request. The writer is client-node's generated CustomObjectsApi on
+//   NodeHttpLibrary (src/k8s/http-library.ts), as the operator sends its requests; --http=node-fetch uses
+//   client-node's default HTTP library instead. By default the informers run in a process of their own
 //   (bench/informer-process.ts); --informers-inline runs them in the writer process. --profile: V8 CPU
 //   profile of the server into <dir>.
 // Starts the server in its own process (so its CPU and peak RSS are its own), creates the CRDs, starts the
@@ -30,7 +34,9 @@ import {
 } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { KubeClient } from '../src/k8s/client.js';
+import { makeApiClient } from '../src/k8s/http-library.js';
 import { resourcePath, TEAMS_RESOURCES } from '../src/k8s/resource.js';
+import { childArgs } from './child.js';
 import { GROUP, NS, PLURAL, startCountingInformer, VERSION, wallNow } from './informers.js';
 
 const GOALS = { writesPerSecond: 2_000, listMs: 1_000, peakRssMb: 400 };
@@ -49,6 +55,9 @@ const { values: flags } = parseArgs({
     // kubeclient: the operator's own JSON client (src/k8s/client.ts) over client-node's HTTP library and auth;
     // custom-objects: client-node's generated CustomObjectsApi (its ObjectSerializer costs the writer CPU).
     writer: { type: 'string', default: 'custom-objects' },
+    // node: NodeHttpLibrary (src/k8s/http-library.ts), what the operator uses; node-fetch: client-node's
+    // default library (node-fetch 2), about 150 µs more CPU per request.
+    http: { type: 'string', default: 'node' },
   },
   allowNegative: true,
 });
@@ -95,9 +104,7 @@ function startServer(dataDir: string | undefined): Promise<{ child: ChildProcess
     process.execPath,
     [
       ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] : []),
-      '--import',
-      'tsx',
-      'bench/server-process.ts',
+      ...childArgs('server-process'),
       dataDir ?? '',
       tlsArg,
     ],
@@ -205,7 +212,7 @@ interface InformerMessage {
 }
 
 function processWatchers(kubeconfig: string, n: number, target: number): Watchers {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/informer-process.ts'], {
+  const child = spawn(process.execPath, childArgs('informer-process'), {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = (type: InformerMessage['type']) =>
@@ -260,7 +267,8 @@ async function main(): Promise<void> {
     const kc = new KeepAliveKubeConfig();
     kc.loadFromString(kubeconfig);
     if (flags.keepalive) await kc.useKeepAlive(concurrency);
-    const custom = kc.makeApiClient(CustomObjectsApi);
+    const custom =
+      flags.http === 'node-fetch' ? kc.makeApiClient(CustomObjectsApi) : makeApiClient(kc, CustomObjectsApi);
     const kube = new KubeClient(kc);
     const devicesPath = resourcePath(TEAMS_RESOURCES.TeamsDevice!, { namespace: NS });
     const create =
@@ -279,7 +287,7 @@ async function main(): Promise<void> {
     console.log(
       `server ${withoutCredentials(kc.getCurrentCluster()?.server ?? '')} (${dataDir ? `data dir ${dataDir}` : 'in memory'}); ` +
         `${fmt(count)} TeamsDevices, concurrency ${concurrency}, ${informerCount} informers, ` +
-        `writer: ${flags.writer === 'custom-objects' ? 'CustomObjectsApi' : 'KubeClient (src/k8s)'} with ${flags.keepalive ? 'one keep-alive agent (maxSockets = concurrency)' : "client-node's new connection per request (--no-keepalive)"}; ` +
+        `writer: ${flags.writer === 'custom-objects' ? 'CustomObjectsApi' : 'KubeClient (src/k8s)'} on ${flags.http === 'node-fetch' ? "client-node's default HTTP library (node-fetch)" : 'NodeHttpLibrary (src/k8s/http-library.ts)'} with ${flags.keepalive ? 'one keep-alive agent (maxSockets = concurrency)' : "client-node's new connection per request (--no-keepalive)"}; ` +
         `informers: ${informerCount === 0 ? 'none' : informersInline ? 'in the writer process (--informers-inline)' : 'in a process of their own (bench/informer-process.ts)'}; ` +
         'server: in a process of its own (bench/server-process.ts)',
     );

@@ -24,8 +24,8 @@ export function compileSchema(openAPIV3Schema: Record<string, unknown>): SchemaV
   return {
     problems,
     admit(object: Record<string, unknown>, options: AdmitOptions = {}): AdmitResult {
-      const { old, skipTransitionRules = false } = options;
-      const copy = deepCopy(object);
+      const { old, skipTransitionRules = false, inPlace = false } = options;
+      const copy = inPlace ? object : deepCopy(object);
       const unknownFields: string[] = [];
       prune(copy, root, '', unknownFields);
       pruneNulls(copy, root);

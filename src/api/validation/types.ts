@@ -39,10 +39,15 @@ export interface AdmitOptions {
   old?: Record<string, unknown>;
   /** Skip every rule that mentions `oldSelf`, for callers that see only one version of an object. */
   skipTransitionRules?: boolean;
+  /**
+   * `object` is the caller's own copy (an API server's freshly decoded request body): prune and default it in
+   * place instead of copying it first.
+   */
+  inPlace?: boolean;
 }
 
 export interface SchemaValidator {
-  /** Prunes, defaults and validates `object` (not mutated; a new object is returned). */
+  /** Prunes, defaults and validates `object` (not mutated unless `inPlace`; the result is returned). */
   admit(object: Record<string, unknown>, options?: AdmitOptions): AdmitResult;
   /** Rules that do not compile (`path: rule: error`); kube-apiserver refuses such a CRD. */
   readonly problems: readonly string[];

@@ -31,8 +31,10 @@ export function customResourceBehavior(type: ResourceType): Behavior {
     strategicMerge: false,
     ...(validator
       ? {
+          // A create hands over the REST layer's own copy of the request's object; an update's object may
+          // share parts with `old` (patches), so it is copied.
           admit: (obj: JsonObject, old: JsonObject | undefined) => {
-            const result = validator.admit(obj, old ? { old } : {});
+            const result = validator.admit(obj, old ? { old } : { inPlace: true });
             return {
               object: result.object,
               causes: result.causes,

@@ -2,8 +2,9 @@
 //
 // Why this design: the store lives in memory (reads must be fast and never touch the disk), so durability
 // only needs an ordered record of writes. Each write appends one line to the current log segment and the
-// response waits until that line is on disk (fdatasync). Writes that arrive while a sync is in flight are
-// batched into the next write+sync ("group commit"): one fdatasync then acknowledges every write of the batch,
+// response waits until that line is on disk (the segment is opened O_DSYNC, so a write returns only once its
+// data is synced, like write + fdatasync in one call). Writes that arrive while a write is in flight are
+// batched into the next one ("group commit"): one synced write then acknowledges every write of the batch,
 // so throughput grows with concurrency instead of being bounded by the disk's sync latency. A `kill -9`
 // therefore loses only writes that were never acknowledged; a torn last line is detected by its CRC and cut
 // off at replay. To keep replay short, the log is compacted: the in-memory state at resourceVersion S (cheap
@@ -19,6 +20,7 @@
 //   log record:      {"rv":12,"r":"deployments.apps","o":{...object...}}   (put)
 //                    {"rv":13,"r":"deployments.apps","d":["namespace","name"]} (delete)
 //   snapshot header: {"rv":S,"format":1}, then one {"r":"...","o":{...}} per object.
+import { constants } from 'node:fs';
 import { type FileHandle, open, readdir, readFile, rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -42,6 +44,12 @@ export function* unframe(text: string): Generator<{ json: string; end: number },
   }
   return offset;
 }
+
+/**
+ * Segments are opened with O_DSYNC: each write returns once its data is on disk, so a batch costs one
+ * write call (one trip to libuv's thread pool) instead of a write and then an fdatasync.
+ */
+const SEGMENT_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC;
 
 const SEGMENT = /^wal-(\d{10})\.log$/;
 
@@ -98,7 +106,7 @@ export class WriteAheadLog {
   private failed: unknown;
   /** Bytes appended since the last rotation. */
   bytes = 0;
-  /** fdatasync calls so far: with group commit, far fewer than appends under concurrency. */
+  /** Synced writes so far: with group commit, far fewer than appends under concurrency. */
   syncs = 0;
 
   private constructor(
@@ -108,7 +116,7 @@ export class WriteAheadLog {
   ) {}
 
   static async create(dir: string, seq: number): Promise<WriteAheadLog> {
-    const handle = await open(join(dir, segmentName(seq)), 'a');
+    const handle = await open(join(dir, segmentName(seq)), SEGMENT_FLAGS);
     await fsyncDir(dir);
     return new WriteAheadLog(dir, handle, seq);
   }
@@ -157,7 +165,6 @@ export class WriteAheadLog {
           if (this.rotateTo !== undefined) await this.switchSegment(this.rotateTo);
           const data = batch.length === 1 ? (batch[0] as string) : batch.join('');
           await this.handle.write(data);
-          await this.handle.datasync();
           this.syncs++;
           this.bytes += data.length;
           for (const waiter of waiters) waiter.resolve();
@@ -176,7 +183,7 @@ export class WriteAheadLog {
 
   private async switchSegment(seq: number): Promise<void> {
     this.rotateTo = undefined;
-    const next = await open(join(this.dir, segmentName(seq)), 'a');
+    const next = await open(join(this.dir, segmentName(seq)), SEGMENT_FLAGS);
     await fsyncDir(this.dir);
     const previous = this.handle;
     this.handle = next;
