@@ -8,9 +8,10 @@
 //   1 + the number of consecutive Failed entries at the head of history for the same (component, to, source).
 //   commandId = commandId(deviceId, component, version, attempt) from src/core/command-id.ts.
 // - Status writes per update: Sent (written BEFORE the command goes out, so a restart never loses it); the
-//   progress (Downloading, Installing) at most once per --progress-interval (default 30 s of the operator's
-//   clock) from the last write of status.update (progressAt, else startedAt), so a fast update may show
-//   neither; and the final Succeeded/Failed with its history entry (update cleared to null), at once.
+//   progress (Downloading, Installing, the reported percentage) at most once per --progress-interval
+//   (default 30 s of the operator's clock) from the last write of status.update (progressAt, else
+//   startedAt), so a fast update may show none; and the final Succeeded/Failed with its history entry
+//   (update cleared to null), at once.
 // - Events per update: one per finished attempt (UpdateSucceeded, or a Warning UpdateFailed that says the
 //   retry or giving up); none when it starts, none while it waits for a concurrency slot.
 // - UpdatePlan rows derive their state from device status: the matching status.update (component, version,

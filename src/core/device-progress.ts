@@ -60,8 +60,9 @@ export function timeoutAt(update: Pick<InFlightUpdate, 'startedAt'>, policy: Upd
  *  - the device runs the target version, or says succeeded: Succeeded;
  *  - failed or rejected: Failed, with the device's message;
  *  - no outcome by startedAt + updateTimeoutMinutes: Failed (timed out);
- *  - otherwise its state follows the events (accepted: Sent, downloading, installing), never backwards.
- * Progress percentages are not kept: they would cost a status write per message.
+ *  - otherwise its state follows the events (accepted: Sent, downloading, installing), never backwards, with
+ *    the percentage of the latest event when that event is of the state shown. How often that is written is
+ *    coalesceProgress's business.
  */
 export function progressUpdate(
   update: InFlightUpdate & { state: InFlightState },
@@ -94,8 +95,19 @@ export function progressUpdate(
   }
   const reported = ev ? EVENT_STATE[ev.state] : undefined;
   const state = reported && RANK[reported] > RANK[update.state] ? reported : update.state;
-  const { progress: _progress, ...rest } = update;
-  return { kind: 'running', update: { ...rest, state }, timeoutAt: deadline };
+  const { progress: _previous, ...rest } = update;
+  const progress = reported === state && state !== 'Sent' ? percent(ev?.progress) : undefined;
+  return {
+    kind: 'running',
+    update: { ...rest, state, ...(progress === undefined ? {} : { progress }) },
+    timeoutAt: deadline,
+  };
+}
+
+/** A reported percentage as status.update.progress holds it: an integer from 0 to 100. */
+function percent(value: number | undefined): number | undefined {
+  if (value === undefined || !Number.isFinite(value)) return undefined;
+  return Math.min(100, Math.max(0, Math.round(value)));
 }
 
 /** When status.update was last written: progressAt, else startedAt (the Sent write); null when unknown. */

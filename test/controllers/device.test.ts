@@ -69,7 +69,11 @@ class RecordingClient extends KubeClient {
     await this.beforeStatusPatch?.(path);
     try {
       const result = await super.mergePatch<T>(path, patch, signal);
-      const update = (result as unknown as TeamsDevice).status?.update?.state ?? null;
+      const written = (result as unknown as TeamsDevice).status?.update;
+      // The state, and the percentage when there is one: 'Downloading 50%'.
+      const update = written
+        ? `${written.state}${written.progress === undefined ? '' : ` ${written.progress}%`}`
+        : null;
       this.statusWrites.push({ path, at: this.clock?.now().toISOString() ?? '', update });
       this.written.set(path.replace(/\/status$/, ''), Number(result.metadata?.resourceVersion));
       return result;
@@ -461,12 +465,14 @@ describe('TeamsDevice controller', function () {
     expect(h.sent[0]?.command.commandId).to.equal(commandId('phone-1', 'Firmware', '122.15.0.40', 1));
     expect(h.walks.get('phone-1')).to.deep.equal([null, 'Sent', 'Downloading', 'Installing', null]);
     const writes = h.client.statusWrites.slice(writesBefore);
-    // Downloading comes at 17:00:00 but waits for the interval after the Sent write; Installing comes at
-    // 17:01:00, 30 s after that; the result at once.
+    // The simulated device reports 0% and 50% of each step (60 s download, 120 s install). Downloading 0%
+    // comes at 17:00:00 but waits for the interval after the Sent write; by 17:00:30 it says 50%; Installing
+    // 0% at 17:01:00, 30 s after that; its 50% at 17:02:00; the result at once.
     expect(writes.map((w) => `${w.update} @ ${w.at}`)).to.deep.equal([
       'Sent @ 2026-11-02T17:00:00.000Z',
-      'Downloading @ 2026-11-02T17:00:30.000Z',
-      'Installing @ 2026-11-02T17:01:00.000Z',
+      'Downloading 50% @ 2026-11-02T17:00:30.000Z',
+      'Installing 0% @ 2026-11-02T17:01:00.000Z',
+      'Installing 50% @ 2026-11-02T17:02:00.000Z',
       'null @ 2026-11-02T17:03:00.000Z',
     ]);
 
@@ -676,8 +682,10 @@ describe('TeamsDevice controller', function () {
     expect(h.walks.get('phone-1')).to.deep.equal([null, 'Sent', 'Downloading', 'Installing', null]);
     expect(writes).to.deep.equal([
       'Sent @ 2026-11-02T17:00:00.000Z',
-      'Downloading @ 2026-11-02T17:00:00.000Z',
-      'Installing @ 2026-11-02T17:00:10.000Z',
+      'Downloading 0% @ 2026-11-02T17:00:00.000Z',
+      'Downloading 50% @ 2026-11-02T17:00:05.000Z',
+      'Installing 0% @ 2026-11-02T17:00:10.000Z',
+      'Installing 50% @ 2026-11-02T17:00:15.000Z',
       'null @ 2026-11-02T17:00:20.000Z',
     ]);
   });

@@ -350,10 +350,12 @@ describe('decideDevice: the update in flight', () => {
     events?: string[];
     /** The message of the first Event. */
     message?: RegExp;
+    /** status.update.progress (undefined: none). */
+    progress?: number;
   }
   const cases: Case[] = [
     {
-      name: 'should move Sent to Downloading on a downloading event, without a progress percentage',
+      name: 'should move Sent to Downloading on a downloading event, with its progress percentage',
       setup: {
         status: { update: inFlight('Sent') },
         event: ev('downloading', { progress: 40 }),
@@ -362,6 +364,26 @@ describe('decideDevice: the update in flight', () => {
       state: 'Downloading',
       wake: '2026-11-02T19:00:00.000Z',
       events: [],
+      progress: 40,
+    },
+    {
+      name: 'should drop the download percentage once the device installs',
+      setup: {
+        status: { update: inFlight('Downloading', { progress: 90 }) },
+        event: ev('installing'),
+        now: '2026-11-02T17:01:00Z',
+      },
+      state: 'Installing',
+    },
+    {
+      name: 'should round a reported percentage and keep it within 0 to 100',
+      setup: {
+        status: { update: inFlight('Installing', { progress: 10 }) },
+        event: ev('installing', { progress: 66.6 }),
+        now: '2026-11-02T17:01:00Z',
+      },
+      state: 'Installing',
+      progress: 67,
     },
     {
       name: 'should stay Sent on an accepted event',
@@ -369,10 +391,10 @@ describe('decideDevice: the update in flight', () => {
       state: 'Sent',
     },
     {
-      name: 'should never go back from Installing to Downloading',
+      name: 'should never go back from Installing to Downloading, nor show its percentage',
       setup: {
         status: { update: inFlight('Installing') },
-        event: ev('downloading'),
+        event: ev('downloading', { progress: 50 }),
         now: '2026-11-02T17:01:00Z',
       },
       state: 'Installing',
@@ -588,7 +610,7 @@ describe('decideDevice: the update in flight', () => {
       if (c.wake !== undefined) expect(wakeAt(d, c.setup.now)).to.equal(c.wake);
       if (c.events) expect(d.events.map((e) => e.reason)).to.deep.equal(c.events);
       if (c.message) expect(d.events[0]?.message).to.match(c.message);
-      expect(d.status.update?.progress).to.equal(undefined);
+      expect(d.status.update?.progress).to.equal(c.progress);
       expect(d.inFlight).to.equal(['Sent', 'Downloading', 'Installing'].includes(c.state ?? ''));
     });
   }
@@ -707,12 +729,30 @@ describe('decideDevice: progress writes', () => {
   it('should write nothing and wake for nothing new when the progress did not change', () => {
     const status = decide({
       status: sentAt1700(),
-      event: ev('downloading'),
+      event: ev('downloading', { progress: 40 }),
       now: '2026-11-02T17:00:30Z',
     }).status;
-    const d = decide({ status, event: ev('downloading', { progress: 90 }), now: '2026-11-02T17:00:40Z' });
+    expect(status.update?.progress).to.equal(40);
+    const d = decide({ status, event: ev('downloading', { progress: 40 }), now: '2026-11-02T17:00:40Z' });
     expect(d.status).to.deep.equal(status);
     expect(wakeAt(d, '2026-11-02T17:00:40Z')).to.equal('2026-11-02T19:00:00.000Z');
+  });
+
+  it('should hold a new percentage inside the interval and write it at its end', () => {
+    const status = decide({
+      status: sentAt1700(),
+      event: ev('downloading', { progress: 40 }),
+      now: '2026-11-02T17:00:30Z',
+    }).status;
+    const held = decide({ status, event: ev('downloading', { progress: 90 }), now: '2026-11-02T17:00:40Z' });
+    expect(held.status).to.deep.equal(status);
+    expect(wakeAt(held, '2026-11-02T17:00:40Z')).to.equal('2026-11-02T17:01:00.000Z');
+    const written = decide({
+      status,
+      event: ev('downloading', { progress: 90 }),
+      now: '2026-11-02T17:01:00Z',
+    });
+    expect(written.status.update).to.include({ progress: 90, progressAt: '2026-11-02T17:01:00Z' });
   });
 });
 

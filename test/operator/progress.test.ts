@@ -78,8 +78,8 @@ describe('operator: progress writes and Events of an update', function () {
       '0',
     ]);
     expect(operator.context.progressIntervalMs).to.equal(0);
-    // Sent, Downloading, Installing, the result.
-    expect(statusWrites).to.equal(4);
+    // Sent, Downloading 0% and 50%, Installing 0% and 50% (what the simulated device reports), the result.
+    expect(statusWrites).to.equal(6);
     expect(deviceEvents).to.deep.equal(['UpdateSucceeded x1']);
   });
 });
