@@ -1,34 +1,17 @@
 import { expect } from 'chai';
-import type { UpdatePlan } from '../../src/api/v1alpha1/index.js';
+import type { PlanPhase, UpdatePlan } from '../../src/api/v1alpha1/index.js';
 import { planController } from '../../src/controllers/plan/index.js';
-import { FakeClock } from '../../src/runtime/clock.js';
-import { useLocalCluster } from '../support/cluster.js';
-import {
-  DEVICES,
-  device,
-  type Harness,
-  PLANS,
-  POLICIES,
-  plan,
-  policy,
-  RELEASES,
-  release,
-  reported,
-  startController,
-} from './harness.js';
+import { PLANS, plan, RELEASES, release, reported } from './harness.js';
+import { addDeviceRunning, applyPolicy, condition, firmwareOutcome, useController } from './scenario.js';
 
 const START = '2026-12-01T09:00:00Z';
 
-const ready = (p: UpdatePlan) => p.status?.conditions?.find((c) => c.type === 'Ready');
+const ready = (p: UpdatePlan) => condition(p, 'Ready');
 
 describe('UpdatePlan controller against the embedded control plane', () => {
-  const fx = useLocalCluster({ crds: true });
-  let h: Harness;
-  let clock: FakeClock;
+  const { fx, h, clock } = useController(planController, START);
 
   before(async () => {
-    clock = new FakeClock(START);
-    h = await startController(planController, fx.kubeConfig(), clock);
     // Out since November (General starts on 2026-12-02, so no automatic time comes before the schedules below).
     for (const r of [
       release('122.15.0.36', '2026-09-01T00:00:00Z'),
@@ -38,15 +21,34 @@ describe('UpdatePlan controller against the embedded control plane', () => {
     }
   });
 
-  after(async () => {
-    await h?.stop();
-  });
-
   /** A namespace with phone-1 running `firmware`, as the device controller reports it. */
   async function namespaceWithPhone(namespace: string, firmware: string) {
     await h.createNamespace(namespace);
-    await h.create(DEVICES, device({ name: 'phone-1', namespace }));
-    await h.setDeviceStatus(namespace, 'phone-1', reported(firmware));
+    await addDeviceRunning(h, { name: 'phone-1', namespace }, firmware);
+  }
+
+  /** Waits until plan `name` is in `phase`; returns it. */
+  const untilPhase = (name: string, namespace: string, phase: PlanPhase) =>
+    h.until<UpdatePlan>(PLANS, name, namespace, (p) => p.status?.phase === phase, phase);
+
+  /**
+   * phone-1 has installed 122.15.0.40 for plan `name`: the device controller clears the update and records how
+   * it went. The plan controller aggregates device changes, so the debounce has to pass before it looks.
+   */
+  async function phoneUpdatedBy(name: string, namespace: string) {
+    await h.setDeviceStatus(namespace, 'phone-1', {
+      ...reported('122.15.0.40'),
+      update: null,
+      history: [
+        firmwareOutcome(clock, {
+          from: '122.15.0.36',
+          to: '122.15.0.40',
+          source: `UpdatePlan/${name}`,
+          result: 'Succeeded',
+        }),
+      ],
+    });
+    await h.debounce();
   }
 
   it('should show an immediate plan Pending, then Sent, then Succeeded as the device status moves, with Events', async () => {
@@ -54,13 +56,7 @@ describe('UpdatePlan controller against the embedded control plane', () => {
     await namespaceWithPhone(ns, '122.15.0.36');
     await h.create(PLANS, plan('now', ns, {}));
 
-    const pending = await h.until<UpdatePlan>(
-      PLANS,
-      'now',
-      ns,
-      (p) => p.status?.phase === 'Pending',
-      'Pending',
-    );
+    const pending = await untilPhase('now', ns, 'Pending');
     expect(pending.status?.devices).to.deep.equal([
       {
         device: 'phone-1',
@@ -91,13 +87,7 @@ describe('UpdatePlan controller against the embedded control plane', () => {
       },
     });
     await h.debounce();
-    const sent = await h.until<UpdatePlan>(
-      PLANS,
-      'now',
-      ns,
-      (p) => p.status?.phase === 'InProgress',
-      'InProgress',
-    );
+    const sent = await untilPhase('now', ns, 'InProgress');
     expect(sent.status?.devices?.[0]).to.include({
       state: 'Sent',
       newVersion: '122.15.0.40',
@@ -106,28 +96,8 @@ describe('UpdatePlan controller against the embedded control plane', () => {
 
     // It finishes: the update is cleared and a history entry says how it went.
     await clock.advance(10 * 60_000);
-    await h.setDeviceStatus(ns, 'phone-1', {
-      ...reported('122.15.0.40'),
-      update: null,
-      history: [
-        {
-          component: 'Firmware',
-          from: '122.15.0.36',
-          to: '122.15.0.40',
-          source: 'UpdatePlan/now',
-          result: 'Succeeded',
-          finishedAt: clock.now().toISOString(),
-        },
-      ],
-    });
-    await h.debounce();
-    const done = await h.until<UpdatePlan>(
-      PLANS,
-      'now',
-      ns,
-      (p) => p.status?.phase === 'Succeeded',
-      'Succeeded',
-    );
+    await phoneUpdatedBy('now', ns);
+    const done = await untilPhase('now', ns, 'Succeeded');
     expect(done.status?.devices).to.deep.equal([
       {
         device: 'phone-1',
@@ -151,23 +121,9 @@ describe('UpdatePlan controller against the embedded control plane', () => {
     const ns = 'plan-again';
     await namespaceWithPhone(ns, '122.15.0.36');
     await h.create(PLANS, plan('again', ns, {}));
-    await h.until<UpdatePlan>(PLANS, 'again', ns, (p) => p.status?.phase === 'Pending', 'Pending');
-    await h.setDeviceStatus(ns, 'phone-1', {
-      ...reported('122.15.0.40'),
-      update: null,
-      history: [
-        {
-          component: 'Firmware',
-          from: '122.15.0.36',
-          to: '122.15.0.40',
-          source: 'UpdatePlan/again',
-          result: 'Succeeded',
-          finishedAt: clock.now().toISOString(),
-        },
-      ],
-    });
-    await h.debounce();
-    await h.until<UpdatePlan>(PLANS, 'again', ns, (p) => p.status?.phase === 'Succeeded', 'Succeeded');
+    await untilPhase('again', ns, 'Pending');
+    await phoneUpdatedBy('again', ns);
+    await untilPhase('again', ns, 'Succeeded');
 
     await h.remove(PLANS, 'again', ns);
     await h.create(PLANS, plan('again', ns, {}));
@@ -193,7 +149,7 @@ describe('UpdatePlan controller against the embedded control plane', () => {
     const ns = 'plan-down';
     await namespaceWithPhone(ns, '122.15.0.40');
     await h.create(PLANS, plan('down', ns, { updates: [{ component: 'Firmware', version: '122.15.0.36' }] }));
-    const down = await h.until<UpdatePlan>(PLANS, 'down', ns, (p) => p.status?.phase === 'Failed', 'Failed');
+    const down = await untilPhase('down', ns, 'Failed');
     expect(down.status?.devices).to.deep.equal([
       {
         device: 'phone-1',
@@ -219,13 +175,7 @@ describe('UpdatePlan controller against the embedded control plane', () => {
       PLANS,
       plan('later', ns, { schedule: { at: '2026-12-05T22:00:00', timeZone: 'Europe/Berlin' } }),
     );
-    const scheduled = await h.until<UpdatePlan>(
-      PLANS,
-      'later',
-      ns,
-      (p) => p.status?.phase === 'Scheduled',
-      'Scheduled',
-    );
+    const scheduled = await untilPhase('later', ns, 'Scheduled');
     expect(scheduled.status?.scheduledFor).to.equal('2026-12-05T21:00:00Z');
     expect(scheduled.status?.devices?.[0]).to.include({
       state: 'Scheduled',
@@ -236,20 +186,14 @@ describe('UpdatePlan controller against the embedded control plane', () => {
 
     // Nothing polls: the controller asked to come back at scheduledFor.
     await clock.advanceTo(new Date('2026-12-05T21:00:00Z'));
-    const due = await h.until<UpdatePlan>(
-      PLANS,
-      'later',
-      ns,
-      (p) => p.status?.phase === 'Pending',
-      'Pending',
-    );
+    const due = await untilPhase('later', ns, 'Pending');
     expect(due.status?.devices?.[0]).to.include({ state: 'Pending', effectiveAt: '2026-12-05T21:00:00Z' });
   });
 
   it('should say in a condition that nothing is sent in GCC-High', async () => {
     const ns = 'plan-gcch';
     await namespaceWithPhone(ns, '122.15.0.36');
-    await h.seen(POLICIES, await h.create(POLICIES, policy(ns, { cloud: 'GCCHigh' })));
+    await applyPolicy(h, ns, { cloud: 'GCCHigh' });
     await h.create(PLANS, plan('gcch', ns, {}));
     const gcch = await h.until<UpdatePlan>(
       PLANS,
@@ -258,7 +202,7 @@ describe('UpdatePlan controller against the embedded control plane', () => {
       (p) => p.status?.devices?.[0]?.reason === 'RemoteUpdateUnavailable',
       'the row refused in GCC-High',
     );
-    const remote = gcch.status?.conditions?.find((c) => c.type === 'RemoteUpdateAvailable');
+    const remote = condition(gcch, 'RemoteUpdateAvailable');
     expect(remote).to.include({ status: 'False', reason: 'RemoteUpdateUnavailable' });
     expect(remote?.message).to.match(/GCC-High.*nothing is sent to 1 device/);
     expect(gcch.status?.devices?.[0]).to.include({ state: 'Skipped' });

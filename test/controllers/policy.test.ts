@@ -1,23 +1,16 @@
 import { expect } from 'chai';
 import type { UpdatePolicy } from '../../src/api/v1alpha1/index.js';
 import { policyController } from '../../src/controllers/policy/index.js';
-import { FakeClock } from '../../src/runtime/clock.js';
-import { useLocalCluster } from '../support/cluster.js';
-import { type Harness, POLICIES, policy, startController } from './harness.js';
+import { POLICIES, policy } from './harness.js';
+import { condition, useController } from './scenario.js';
 
-const ready = (p: UpdatePolicy) => p.status?.conditions?.find((c) => c.type === 'Ready');
+const ready = (p: UpdatePolicy) => condition(p, 'Ready');
 
 describe('UpdatePolicy controller against the embedded control plane', () => {
-  const fx = useLocalCluster({ crds: true });
-  let h: Harness;
+  const { fx, h } = useController(policyController, '2026-12-01T09:00:00Z');
 
   before(async () => {
-    h = await startController(policyController, fx.kubeConfig(), new FakeClock('2026-12-01T09:00:00Z'));
     await h.createNamespace('upol');
-  });
-
-  after(async () => {
-    await h?.stop();
   });
 
   it('should report a policy with an unknown defaultTimeZone not Ready, naming the zone, until it is fixed', async () => {
@@ -72,7 +65,7 @@ describe('UpdatePolicy controller against the embedded control plane', () => {
     await h.create(POLICIES, policy('upol', { cloud: 'GCCHigh' }, 'gcch'));
     const gcch = await h.until<UpdatePolicy>(POLICIES, 'gcch', 'upol', (p) => !!ready(p), 'Ready written');
     expect(ready(gcch)).to.include({ status: 'True' });
-    expect(gcch.status?.conditions?.find((c) => c.type === 'RemoteUpdateAvailable')).to.include({
+    expect(condition(gcch, 'RemoteUpdateAvailable')).to.include({
       status: 'False',
       reason: 'RemoteUpdateUnavailable',
     });

@@ -11,10 +11,9 @@ import {
 } from '../../src/controllers/pool/objects.js';
 import type { PoolDevice } from '../../src/core/pool-status.js';
 import { isNotFound } from '../../src/k8s/errors.js';
-import { FakeClock } from '../../src/runtime/clock.js';
 import { eventually } from '../runtime/support.js';
-import { useLocalCluster } from '../support/cluster.js';
-import { DEVICES, device, type Harness, POOLS, PROXY_IMAGE, pool, startController } from './harness.js';
+import { DEVICES, device, POOLS, PROXY_IMAGE, pool } from './harness.js';
+import { condition, useController } from './scenario.js';
 
 interface Deployment extends KubernetesObject {
   spec: {
@@ -36,11 +35,9 @@ const LABELS = {
 };
 
 describe('DeviceProxyPool controller against the embedded control plane', () => {
-  const fx = useLocalCluster({ crds: true });
-  let h: Harness;
+  const { fx, h } = useController(poolController, '2026-12-01T09:00:00Z');
 
   before(async () => {
-    h = await startController(poolController, fx.kubeConfig(), new FakeClock('2026-12-01T09:00:00Z'));
     await h.createNamespace(NS);
     await h.create(
       DEVICES,
@@ -59,11 +56,23 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
     await h.seen(DEVICES, other as KubernetesObject);
   });
 
-  after(async () => {
-    await h?.stop();
-  });
-
   const devicesIn = (cm: ConfigMap) => JSON.parse(cm.data['devices.json'] ?? 'null') as PoolDevice[];
+
+  /**
+   * Waits until the pool's ConfigMap lists `count` devices; returns their names. The pool controller
+   * aggregates device changes, so the debounce has to pass before it looks.
+   */
+  async function listedAfterDebounce(count: number, what: string): Promise<string[]> {
+    await h.debounce();
+    const cm = await h.until<ConfigMap>(
+      CONFIG_MAPS,
+      'tdo-proxy-berlin-devices',
+      NS,
+      (c) => devicesIn(c).length === count,
+      what,
+    );
+    return devicesIn(cm).map((d) => d.name);
+  }
 
   it('should run a pool as a Deployment and a ConfigMap of its devices, both owned by the pool', async () => {
     const created = await h.create<DeviceProxyPool>(
@@ -156,10 +165,7 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
       'two proxies ready',
     );
     expect(ready.status?.devices).to.equal(2);
-    expect(ready.status?.conditions?.find((c) => c.type === 'Ready')).to.include({
-      status: 'True',
-      reason: 'ProxiesReady',
-    });
+    expect(condition(ready, 'Ready')).to.include({ status: 'True', reason: 'ProxiesReady' });
     // What the server holds (with its defaults) already contains everything the pool wants: no rewrite.
     const live = await h.get<Deployment>(DEPLOYMENTS, 'tdo-proxy-berlin', NS);
     const liveCm = await h.get<ConfigMap>(CONFIG_MAPS, 'tdo-proxy-berlin-devices', NS);
@@ -175,15 +181,7 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
   it('should list a device in the ConfigMap once it joins the pool, and drop it when it leaves', async () => {
     const before = await h.get<Deployment>(DEPLOYMENTS, 'tdo-proxy-berlin', NS);
     await h.seen(DEVICES, await h.patch(DEVICES, 'lobby', NS, { spec: { proxyPool: 'berlin' } }));
-    await h.debounce();
-    const joined = await h.until<ConfigMap>(
-      CONFIG_MAPS,
-      'tdo-proxy-berlin-devices',
-      NS,
-      (cm) => devicesIn(cm).length === 3,
-      'lobby listed',
-    );
-    expect(devicesIn(joined).map((d) => d.name)).to.deep.equal(['lobby', 'room-101', 'room-102']);
+    expect(await listedAfterDebounce(3, 'lobby listed')).to.deep.equal(['lobby', 'room-101', 'room-102']);
     await h.until<DeviceProxyPool>(
       POOLS,
       'berlin',
@@ -197,15 +195,7 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
       () => h.informers.devices.get('room-102', NS) === undefined,
       'the cache forgets room-102',
     );
-    await h.debounce();
-    const left = await h.until<ConfigMap>(
-      CONFIG_MAPS,
-      'tdo-proxy-berlin-devices',
-      NS,
-      (cm) => devicesIn(cm).length === 2,
-      'room-102 dropped',
-    );
-    expect(devicesIn(left).map((d) => d.name)).to.deep.equal(['lobby', 'room-101']);
+    expect(await listedAfterDebounce(2, 'room-102 dropped')).to.deep.equal(['lobby', 'room-101']);
     // The fleet changing is no reason to touch the proxies' Deployment.
     const after = await h.get<Deployment>(DEPLOYMENTS, 'tdo-proxy-berlin', NS);
     expect(after.metadata?.generation).to.equal(before.metadata?.generation);

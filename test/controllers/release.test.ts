@@ -1,37 +1,19 @@
 import { expect } from 'chai';
-import type { FirmwareRelease, HistoryEntry } from '../../src/api/v1alpha1/index.js';
+import type { FirmwareRelease } from '../../src/api/v1alpha1/index.js';
 import { releaseController } from '../../src/controllers/release/index.js';
 import { RESUME_ANNOTATION } from '../../src/controllers/types.js';
-import { FakeClock } from '../../src/runtime/clock.js';
-import { useLocalCluster } from '../support/cluster.js';
-import {
-  DEVICES,
-  device,
-  type Harness,
-  POLICIES,
-  policy,
-  RELEASES,
-  release,
-  reported,
-  startController,
-} from './harness.js';
+import { RELEASES, release, reported } from './harness.js';
+import { addDeviceRunning, applyPolicy, condition, firmwareOutcome, useController } from './scenario.js';
 
 const START = '2026-11-10T08:00:00Z';
-const halted = (r: FirmwareRelease) => r.status?.conditions?.find((c) => c.type === 'Halted');
+const halted = (r: FirmwareRelease) => condition(r, 'Halted');
 
 describe('FirmwareRelease controller against the embedded control plane', () => {
-  const fx = useLocalCluster({ crds: true });
-  let h: Harness;
-  let clock: FakeClock;
+  const { fx, h, clock } = useController(releaseController, START);
 
-  before(async () => {
-    clock = new FakeClock(START);
-    h = await startController(releaseController, fx.kubeConfig(), clock);
-  });
-
-  after(async () => {
-    await h?.stop();
-  });
+  /** Waits until the (cluster-scoped) release `name` satisfies `check`; returns it. */
+  const untilRelease = (name: string, check: (r: FirmwareRelease) => boolean, what: string) =>
+    h.until<FirmwareRelease>(RELEASES, name, undefined, check, what);
 
   it('should list each phase with its start from the default delays, and what its devices run', async () => {
     const ns = 'fwr-phases';
@@ -43,27 +25,17 @@ describe('FirmwareRelease controller against the embedded control plane', () => 
       ['vip-1', 'Final', '122.15.0.41'],
     ];
     for (const [name, phase, firmware] of phones) {
-      await h.create(DEVICES, device({ name, namespace: ns, phase }));
-      await h.setDeviceStatus(ns, name, reported(firmware));
+      await addDeviceRunning(h, { name, namespace: ns, phase }, firmware);
     }
     await h.create(RELEASES, release('122.15.0.40', '2026-11-02T00:00:00Z', 'mp56-40'));
-    const fwr = await h.until<FirmwareRelease>(
-      RELEASES,
-      'mp56-40',
-      undefined,
-      (r) => r.status?.phases?.length === 3,
-      'phases written',
-    );
+    const fwr = await untilRelease('mp56-40', (r) => r.status?.phases?.length === 3, 'phases written');
     expect(fwr.status?.phases).to.deep.equal([
       { phase: 'Test', startsAt: '2026-11-02T00:00:00Z', targeted: 1, updated: 1, failed: 0 },
       { phase: 'General', startsAt: '2026-12-02T00:00:00Z', targeted: 2, updated: 0, failed: 0 },
       { phase: 'Final', startsAt: '2027-01-31T00:00:00Z', targeted: 0, updated: 0, failed: 0 },
     ]);
     expect(fwr.status?.halted).to.deep.equal([]);
-    expect(fwr.status?.conditions?.find((c) => c.type === 'Ready')).to.include({
-      status: 'True',
-      reason: 'Verified',
-    });
+    expect(condition(fwr, 'Ready')).to.include({ status: 'True', reason: 'Verified' });
     const table = await fx.clients.kubectlOk(['get', 'fwr', 'mp56-40']);
     expect(table).to.match(
       /mp56-40\s+Firmware\s+122\.15\.0\.40\s+Verified\s+\S+\s+2026-12-02T00:00:00Z\s+2027-01-31T00:00:00Z/,
@@ -73,37 +45,21 @@ describe('FirmwareRelease controller against the embedded control plane', () => 
   it('should show the phase delays of the policies when they all agree', async () => {
     const ns = 'fwr-delays';
     await h.createNamespace(ns);
-    const created = await h.create(
-      POLICIES,
-      policy(ns, { phaseDelayDays: { test: 1, general: 7, final: 21 } }),
-    );
-    await h.seen(POLICIES, created);
-    await h.create(DEVICES, device({ name: 'phone-1', namespace: ns }));
-    await h.setDeviceStatus(ns, 'phone-1', reported('122.15.0.36'));
+    await applyPolicy(h, ns, { phaseDelayDays: { test: 1, general: 7, final: 21 } });
+    await addDeviceRunning(h, { name: 'phone-1', namespace: ns }, '122.15.0.36');
     await h.create(RELEASES, release('122.15.0.50', '2026-11-05T00:00:00Z', 'mp56-50'));
     // The devices of fwr-phases use the defaults: the policies disagree, so the row shows the defaults...
-    const mixed = await h.until<FirmwareRelease>(
-      RELEASES,
-      'mp56-50',
-      undefined,
-      (r) => !!r.status?.phases,
-      'phases',
-    );
+    const mixed = await untilRelease('mp56-50', (r) => !!r.status?.phases, 'phases');
     expect(mixed.status?.phases?.map((p) => p.startsAt)).to.deep.equal([
       '2026-11-05T00:00:00Z',
       '2026-12-05T00:00:00Z',
       '2027-02-03T00:00:00Z',
     ]);
     // ...until every governing policy says the same.
-    await h.seen(
-      POLICIES,
-      await h.create(POLICIES, policy('fwr-phases', { phaseDelayDays: { test: 1, general: 7, final: 21 } })),
-    );
+    await applyPolicy(h, 'fwr-phases', { phaseDelayDays: { test: 1, general: 7, final: 21 } });
     await h.debounce();
-    const agreed = await h.until<FirmwareRelease>(
-      RELEASES,
+    const agreed = await untilRelease(
       'mp56-50',
-      undefined,
       (r) => r.status?.phases?.[1]?.startsAt === '2026-11-12T00:00:00Z',
       'the agreed delays',
     );
@@ -117,26 +73,15 @@ describe('FirmwareRelease controller against the embedded control plane', () => 
   it('should halt a namespace once minDevices automatic attempts finished and too many failed, until the resume annotation moves past it', async () => {
     const ns = 'fwr-halt';
     await h.createNamespace(ns);
-    await h.seen(
-      POLICIES,
-      await h.create(POLICIES, policy(ns, { failureThreshold: { percent: 20, minDevices: 3 } })),
-    );
-    const names = ['phone-1', 'phone-2', 'phone-3', 'phone-4'];
-    for (const name of names) {
-      await h.create(DEVICES, device({ name, namespace: ns, phase: 'Test' }));
-      await h.setDeviceStatus(ns, name, reported('122.15.0.36'));
+    await applyPolicy(h, ns, { failureThreshold: { percent: 20, minDevices: 3 } });
+    for (const name of ['phone-1', 'phone-2', 'phone-3', 'phone-4']) {
+      await addDeviceRunning(h, { name, namespace: ns, phase: 'Test' }, '122.15.0.36');
     }
     await h.create(RELEASES, release('122.15.0.60', '2026-11-08T00:00:00Z', 'mp56-60'));
-    await h.until<FirmwareRelease>(RELEASES, 'mp56-60', undefined, (r) => !!r.status?.phases, 'phases');
+    await untilRelease('mp56-60', (r) => !!r.status?.phases, 'phases');
 
-    const attempt = (result: 'Succeeded' | 'Failed'): HistoryEntry => ({
-      component: 'Firmware',
-      from: '122.15.0.36',
-      to: '122.15.0.60',
-      source: 'Auto',
-      result,
-      finishedAt: clock.now().toISOString(),
-    });
+    const attempt = (result: 'Succeeded' | 'Failed') =>
+      firmwareOutcome(clock, { from: '122.15.0.36', to: '122.15.0.60', source: 'Auto', result });
     const finish = async (name: string, result: 'Succeeded' | 'Failed') => {
       await clock.advance(60_000);
       await h.setDeviceStatus(ns, name, {
@@ -149,10 +94,8 @@ describe('FirmwareRelease controller against the embedded control plane', () => 
     await finish('phone-1', 'Failed');
     await finish('phone-2', 'Failed');
     await h.debounce();
-    const early = await h.until<FirmwareRelease>(
-      RELEASES,
+    const early = await untilRelease(
       'mp56-60',
-      undefined,
       (r) => r.status?.phases?.[0]?.failed === 2,
       'two failures counted',
     );
@@ -166,13 +109,7 @@ describe('FirmwareRelease controller against the embedded control plane', () => 
       .now()
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z');
-    const stopped = await h.until<FirmwareRelease>(
-      RELEASES,
-      'mp56-60',
-      undefined,
-      (r) => (r.status?.halted?.length ?? 0) > 0,
-      'halted',
-    );
+    const stopped = await untilRelease('mp56-60', (r) => (r.status?.halted?.length ?? 0) > 0, 'halted');
     expect(stopped.status?.halted).to.have.length(1);
     expect(stopped.status?.halted?.[0]).to.include({
       namespace: ns,
@@ -198,10 +135,8 @@ describe('FirmwareRelease controller against the embedded control plane', () => 
       });
     }
     await h.debounce();
-    const still = await h.until<FirmwareRelease>(
-      RELEASES,
+    const still = await untilRelease(
       'mp56-60',
-      undefined,
       (r) => r.status?.phases?.[0]?.updated === 3,
       'the retries counted',
     );
@@ -214,13 +149,7 @@ describe('FirmwareRelease controller against the embedded control plane', () => 
     await h.patch(RELEASES, 'mp56-60', undefined, {
       metadata: { annotations: { [RESUME_ANNOTATION]: resumeAt } },
     });
-    const resumed = await h.until<FirmwareRelease>(
-      RELEASES,
-      'mp56-60',
-      undefined,
-      (r) => r.status?.halted?.length === 0,
-      'lifted',
-    );
+    const resumed = await untilRelease('mp56-60', (r) => r.status?.halted?.length === 0, 'lifted');
     expect(halted(resumed)).to.include({ status: 'False', reason: 'NotHalted' });
     const events = await h.events('default', 'mp56-60', 'RolloutResumed');
     expect(events.find((e) => e.reason === 'RolloutResumed')?.message).to.match(

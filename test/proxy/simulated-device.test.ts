@@ -8,8 +8,7 @@ import {
   type SimulatorBehaviour,
 } from '../../src/proxy/simulated-device.js';
 import { FakeClock } from '../../src/runtime/clock.js';
-
-const START = '2026-12-05T17:00:00.000Z';
+import { BEHAVIOUR, MP56, START, step, WHOLE_DOWNLOAD, WHOLE_UPDATE } from '../support/simulator.js';
 
 function update(overrides: Partial<UpdateCommand> = {}): UpdateCommand {
   return {
@@ -32,39 +31,22 @@ function harness(
   const states: DeviceStateMessage[] = [];
   const device = new SimulatedDevice(
     'rm-berlin-101-phone',
-    {
-      manufacturer: 'Yealink',
-      model: 'MP56',
-      firmwareVersion: '122.15.0.36',
-      teamsAppVersion: '1449/1.0.94.2023071702',
-      autoUpdateSupported: true,
-      ...init,
-    },
-    { downloadSeconds: 60, installSeconds: 120, failurePercent: 0, ...behaviour },
+    { ...MP56, ...init },
+    { ...BEHAVIOUR, ...behaviour },
     clock,
     { state: (s) => states.push(s), event: (e) => events.push(e) },
   );
   return { clock, device, events, states };
 }
 
-const walk = (events: CommandEvent[]) =>
-  events.map((e) => (e.progress === undefined ? e.state : `${e.state} ${e.progress}`));
+const walk = (events: CommandEvent[]) => events.map(step);
 
 describe('SimulatedDevice', () => {
   it('should walk an update through accepted, downloading, installing and succeeded, then report the new version', async () => {
     const { clock, device, events, states } = harness();
     device.receive(update());
     await clock.advance(180_000);
-    expect(walk(events)).to.deep.equal([
-      'accepted',
-      'downloading 0',
-      'downloading 50',
-      'downloading 100',
-      'installing 0',
-      'installing 50',
-      'installing 100',
-      'succeeded 100',
-    ]);
+    expect(walk(events)).to.deep.equal(WHOLE_UPDATE);
     expect(events.map((e) => e.ts)).to.include.members([
       '2026-12-05T17:00:30.000Z',
       '2026-12-05T17:01:00.000Z',
@@ -144,13 +126,7 @@ describe('SimulatedDevice', () => {
     command.artifact.sha256 = SHA256_MISMATCH_MARKER;
     device.receive(command);
     await clock.advance(180_000);
-    expect(walk(events)).to.deep.equal([
-      'accepted',
-      'downloading 0',
-      'downloading 50',
-      'downloading 100',
-      'failed',
-    ]);
+    expect(walk(events)).to.deep.equal([...WHOLE_DOWNLOAD, 'failed']);
     expect(events.at(-1)).to.include({ message: 'sha256 mismatch', ts: '2026-12-05T17:01:00.000Z' });
     expect(device.version('Firmware')).to.equal('122.15.0.36');
   });
@@ -203,7 +179,7 @@ describe('SimulatedDevice', () => {
     const { clock, device, events } = harness({}, { failurePercent: 100 });
     device.receive(update());
     await clock.advance(180_000);
-    device.setBehaviour({ downloadSeconds: 60, installSeconds: 120, failurePercent: 0 });
+    device.setBehaviour(BEHAVIOUR);
     events.length = 0;
     device.receive(update());
     await clock.advance(180_000);

@@ -2,21 +2,12 @@ import { expect } from 'chai';
 import pino from 'pino';
 import { commandId } from '../../src/core/command-id.js';
 import type { CommandEvent, DeviceStateMessage, UpdateCommand } from '../../src/mqtt/protocol.js';
-import type { SimulatedDeviceInit } from '../../src/proxy/simulated-device.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { MalformedCommandError, MemoryTransport } from '../../src/transport/memory.js';
+import { BEHAVIOUR, MP56, START, step, WHOLE_UPDATE } from '../support/simulator.js';
 
-const START = '2026-12-05T17:00:00.000Z';
 const PHONE = 'rm-berlin-101-phone';
 const DISPLAY = 'rm-berlin-101-display';
-const BEHAVIOUR = { downloadSeconds: 60, installSeconds: 120, failurePercent: 0 };
-const INITIAL: SimulatedDeviceInit = {
-  manufacturer: 'Yealink',
-  model: 'MP56',
-  firmwareVersion: '122.15.0.36',
-  teamsAppVersion: '1449/1.0.94.2023071702',
-  autoUpdateSupported: true,
-};
 
 function firmwareUpdate(deviceId: string, version = '122.15.0.40', attempt = 1): UpdateCommand {
   return {
@@ -39,8 +30,8 @@ async function fleet(options: { start?: boolean } = {}) {
   const warnings: unknown[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
   const transport = new MemoryTransport({ clock, logger });
-  transport.upsertDevice(PHONE, INITIAL, BEHAVIOUR);
-  transport.upsertDevice(DISPLAY, { ...INITIAL, model: 'MeetingBoard', online: false }, BEHAVIOUR);
+  transport.upsertDevice(PHONE, MP56, BEHAVIOUR);
+  transport.upsertDevice(DISPLAY, { ...MP56, model: 'MeetingBoard', online: false }, BEHAVIOUR);
   const heard: Heard = { states: [], events: [] };
   transport.onState((id, s) => heard.states.push([id, s]));
   transport.onEvent((id, e) => heard.events.push([id, e]));
@@ -50,9 +41,7 @@ async function fleet(options: { start?: boolean } = {}) {
 }
 
 const walk = (heard: Heard, deviceId = PHONE) =>
-  heard.events
-    .filter(([id]) => id === deviceId)
-    .map(([, e]) => (e.progress === undefined ? e.state : `${e.state} ${e.progress}`));
+  heard.events.filter(([id]) => id === deviceId).map(([, e]) => step(e));
 
 describe('MemoryTransport', () => {
   it('should carry a full update from send to succeeded, and report the new version in the state', async () => {
@@ -60,16 +49,7 @@ describe('MemoryTransport', () => {
     heard.states.length = 0;
     await transport.send(PHONE, firmwareUpdate(PHONE));
     await clock.advance(180_000);
-    expect(walk(heard)).to.deep.equal([
-      'accepted',
-      'downloading 0',
-      'downloading 50',
-      'downloading 100',
-      'installing 0',
-      'installing 50',
-      'installing 100',
-      'succeeded 100',
-    ]);
+    expect(walk(heard)).to.deep.equal(WHOLE_UPDATE);
     expect(heard.states).to.have.length(1);
     expect(heard.states[0]?.[1]).to.include({ online: true, firmwareVersion: '122.15.0.40' });
     expect(transport.device(PHONE)).to.include({ firmwareVersion: '122.15.0.40', update: null });
@@ -88,7 +68,7 @@ describe('MemoryTransport', () => {
 
   it('should fail every update of a device whose failurePercent is 100', async () => {
     const { clock, transport, heard } = await fleet();
-    transport.upsertDevice(PHONE, INITIAL, { ...BEHAVIOUR, failurePercent: 100 });
+    transport.upsertDevice(PHONE, MP56, { ...BEHAVIOUR, failurePercent: 100 });
     await transport.send(PHONE, firmwareUpdate(PHONE));
     await clock.advance(180_000);
     expect(heard.events.at(-1)?.[1]).to.include({ state: 'failed' });
@@ -300,7 +280,7 @@ describe('MemoryTransport', () => {
     const { clock, transport } = await fleet();
     await transport.send(PHONE, firmwareUpdate(PHONE));
     await clock.advance(180_000);
-    transport.upsertDevice(PHONE, INITIAL, { ...BEHAVIOUR, downloadSeconds: 5 });
+    transport.upsertDevice(PHONE, MP56, { ...BEHAVIOUR, downloadSeconds: 5 });
     expect(transport.device(PHONE)).to.deep.include({ firmwareVersion: '122.15.0.40' });
     expect(transport.device(PHONE)?.behaviour).to.include({ downloadSeconds: 5 });
   });
@@ -322,6 +302,6 @@ describe('MemoryTransport', () => {
 
   it('should refuse a device id that is not one topic level', () => {
     const transport = new MemoryTransport({ clock: new FakeClock(START) });
-    expect(() => transport.upsertDevice('site/phone', INITIAL, BEHAVIOUR)).to.throw(/one MQTT topic level/);
+    expect(() => transport.upsertDevice('site/phone', MP56, BEHAVIOUR)).to.throw(/one MQTT topic level/);
   });
 });

@@ -11,6 +11,7 @@ import {
   parseTopic,
   stateTopic,
 } from '../../src/mqtt/protocol.js';
+import { MP56 } from '../support/simulator.js';
 
 const TS = '2026-12-05T17:00:03Z';
 const SHA = 'ab'.repeat(32);
@@ -29,17 +30,10 @@ const command = (overrides: Record<string, unknown> = {}, artifact: Record<strin
 const event = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({ commandId: 'c-1', state: 'downloading', progress: 40, message: '', ts: TS, ...overrides });
 
-const state = (overrides: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    online: true,
-    manufacturer: 'Yealink',
-    model: 'MP56',
-    firmwareVersion: '122.15.0.36',
-    teamsAppVersion: '1449/1.0.94.2023071702',
-    autoUpdateSupported: true,
-    ts: TS,
-    ...overrides,
-  });
+/** A state message with every field: what a simulated MP56 publishes. */
+const STATE = { online: true, ...MP56, ts: TS };
+
+const state = (overrides: Record<string, unknown> = {}) => JSON.stringify({ ...STATE, ...overrides });
 
 function errorOf(result: { ok: true } | { ok: false; error: string }): string {
   expect(result.ok, 'expected the payload to be rejected').to.equal(false);
@@ -87,18 +81,7 @@ describe('device protocol', () => {
   describe('parseStateMessage', () => {
     it('should accept a full state message', () => {
       const result = parseStateMessage(Buffer.from(state()));
-      expect(result).to.deep.equal({
-        ok: true,
-        value: {
-          online: true,
-          manufacturer: 'Yealink',
-          model: 'MP56',
-          firmwareVersion: '122.15.0.36',
-          teamsAppVersion: '1449/1.0.94.2023071702',
-          autoUpdateSupported: true,
-          ts: TS,
-        },
-      });
+      expect(result).to.deep.equal({ ok: true, value: STATE });
     });
 
     it('should accept the last-will message, which only says the device is offline', () => {
