@@ -6,6 +6,7 @@
 // value (a newer proxy may add fields); an optional field that is null counts as absent.
 
 import { COMPONENTS, type Component } from '../api/v1alpha1/teamsdevice.js';
+import type { DeviceObservation } from '../core/device-report.js';
 
 export const TOPIC_PREFIX = 'tdo/v1';
 export const CHANNELS = ['state', 'commands', 'events'] as const;
@@ -35,17 +36,11 @@ export const LIMITS = {
   messageLength: 1024,
 } as const;
 
-/** Retained, QoS 1: what the device runs and whether it is connected (the last will sets online:false). */
-export interface DeviceStateMessage {
-  online: boolean;
-  manufacturer?: string;
-  model?: string;
-  firmwareVersion?: string;
-  teamsAppVersion?: string;
-  autoUpdateSupported?: boolean;
-  /** ISO 8601 instant. */
-  ts: string;
-}
+/**
+ * Retained, QoS 1: what the device runs and whether it is connected (the last will sets online:false). The
+ * shape is the core's DeviceObservation: the operator decides from the message as parsed.
+ */
+export type DeviceStateMessage = DeviceObservation;
 
 export interface UpdateArtifact {
   url: string;
