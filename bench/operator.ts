@@ -438,8 +438,10 @@ async function main(): Promise<void> {
         (n, d) => n + JSON.stringify((d.metadata as { managedFields?: unknown }).managedFields ?? []).length,
         0,
       );
+    const memory = process.memoryUsage();
     console.log(
-      `memory:  peak RSS ${mb(peakRss)} MB (now ${mb(process.memoryUsage().rss)} MB, heap ${mb(process.memoryUsage().heapUsed)} MB; ` +
+      `memory:  peak RSS ${mb(peakRss)} MB (now ${mb(memory.rss)} MB: heap used ${mb(memory.heapUsed)} of ${mb(memory.heapTotal)} MB, ` +
+        `external ${mb(memory.external)} MB of which array buffers ${mb(memory.arrayBuffers)} MB; ` +
         `informer caches hold ${mb(cached)} MB of JSON, ${mb(managed)} MB of it TeamsDevice managedFields)   ` +
         `goal <= ${GOALS.peakRssMb} MB  ${verdict(peakRss <= GOALS.peakRssMb * 1024 * 1024)}`,
     );
