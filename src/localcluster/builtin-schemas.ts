@@ -5,6 +5,7 @@
 // where the details do not matter here.
 
 import { type Schema, schemaName } from './openapi-schema-kit.js';
+import { AUTH_SCHEMAS } from './openapi-schemas-auth.js';
 import { CORE_SCHEMAS } from './openapi-schemas-core.js';
 import { APPS_SCHEMAS, GROUP_SCHEMAS } from './openapi-schemas-groups.js';
 import { META_SCHEMAS } from './openapi-schemas-meta.js';
@@ -21,6 +22,8 @@ export {
 } from './openapi-schema-kit.js';
 
 const STANDARD_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+/** The reviews of authentication.k8s.io and authorization.k8s.io are only ever created. */
+const CREATE_ONLY = { verbs: ['create'] };
 
 function builtin(
   group: string,
@@ -79,6 +82,33 @@ export const BUILTIN_TYPES: ResourceType[] = [
     subresources: ['status'],
   }),
   builtin('events.k8s.io', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
+  builtin('authentication.k8s.io', 'v1', 'SelfSubjectReview', 'selfsubjectreviews', false, CREATE_ONLY),
+  builtin('authentication.k8s.io', 'v1', 'TokenReview', 'tokenreviews', false, CREATE_ONLY),
+  builtin(
+    'authorization.k8s.io',
+    'v1',
+    'LocalSubjectAccessReview',
+    'localsubjectaccessreviews',
+    true,
+    CREATE_ONLY,
+  ),
+  builtin(
+    'authorization.k8s.io',
+    'v1',
+    'SelfSubjectAccessReview',
+    'selfsubjectaccessreviews',
+    false,
+    CREATE_ONLY,
+  ),
+  builtin(
+    'authorization.k8s.io',
+    'v1',
+    'SelfSubjectRulesReview',
+    'selfsubjectrulesreviews',
+    false,
+    CREATE_ONLY,
+  ),
+  builtin('authorization.k8s.io', 'v1', 'SubjectAccessReview', 'subjectaccessreviews', false, CREATE_ONLY),
   builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
   builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
   builtin('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true),
@@ -98,6 +128,7 @@ export const BUILTIN_COMPONENTS: Readonly<Record<string, Schema>> = {
   ...POD_SCHEMAS,
   ...APPS_SCHEMAS,
   ...GROUP_SCHEMAS,
+  ...AUTH_SCHEMAS,
 };
 
 /** The component schema of a built-in kind, if modelled. */

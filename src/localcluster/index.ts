@@ -3,7 +3,8 @@
 // in memory or durably in a data directory. See README "Embedded control plane" and the files:
 //   http/ (routing, bodies, negotiation), handlers/ (one per verb, discovery), rest/ (object semantics),
 //   store/ (index, write-ahead log, snapshots), watch/ (fan-out, streams), controllers/ (built-in
-//   controllers), builtin/ and crd/ (kinds), kubeconfig.ts and tls.ts (how clients connect).
+//   controllers), builtin/ and crd/ (kinds), auth/ (the one user, and the access and identity reviews
+//   `kubectl auth can-i|whoami` create), kubeconfig.ts and tls.ts (how clients connect).
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server, type ServerResponse } from 'node:http';
@@ -11,6 +12,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import pino from 'pino';
+import { TokenAuthenticator } from './auth/identity.js';
+import { REVIEWS } from './auth/reviews.js';
 import { BUILTIN_BEHAVIORS } from './builtin/behaviors.js';
 import { EVENTS_V1_CONVERSION } from './builtin/events.js';
 import { BUILTIN_TYPES } from './builtin/types.js';
@@ -84,6 +87,8 @@ function builtinRegistry(): Registry {
       });
     } else if (key === 'customresourcedefinitions.apiextensions.k8s.io') {
       registry.register(type, { behavior: CRD_BEHAVIOR });
+    } else if (REVIEWS[key]) {
+      registry.register(type, { review: REVIEWS[key] });
     } else {
       registry.register(type, { behavior: BUILTIN_BEHAVIORS[key] });
     }
@@ -118,10 +123,10 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   });
   for (const controller of controllers) controller.start?.();
 
-  const ctx: ServerContext = { api, db, registry, logger };
+  const ctx: ServerContext = { api, db, registry, logger, authenticator: new TokenAuthenticator(token) };
   let address = '';
   const discovery = new DiscoveryHandler(registry, () => address);
-  const handler = requestHandler(ctx, discovery, token);
+  const handler = requestHandler(ctx, discovery);
   const cert = options.tls ? selfSignedCertificate(new Date()) : undefined;
   const server: Server = cert
     ? createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, handler)

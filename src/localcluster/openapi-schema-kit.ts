@@ -9,6 +9,8 @@ export const EVENTS = 'io.k8s.api.events.v1';
 export const COORDINATION = 'io.k8s.api.coordination.v1';
 export const RBAC = 'io.k8s.api.rbac.v1';
 export const APIEXTENSIONS = 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1';
+export const AUTHENTICATION = 'io.k8s.api.authentication.v1';
+export const AUTHORIZATION = 'io.k8s.api.authorization.v1';
 export const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 export const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 
@@ -16,6 +18,8 @@ const GROUP_PREFIXES: Record<string, string> = {
   '': 'io.k8s.api.core',
   apps: 'io.k8s.api.apps',
   'events.k8s.io': 'io.k8s.api.events',
+  'authentication.k8s.io': 'io.k8s.api.authentication',
+  'authorization.k8s.io': 'io.k8s.api.authorization',
   'coordination.k8s.io': 'io.k8s.api.coordination',
   'rbac.authorization.k8s.io': 'io.k8s.api.rbac',
   'apiextensions.k8s.io': 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions',

@@ -64,7 +64,10 @@ function buildDocument(group: string, version: string, types: ResourceType[]): J
   const paths: Record<string, JsonObject> = {};
   for (const type of types) {
     own[schemaName(group, version, type.kind)] = kindSchema(type);
-    own[schemaName(group, version, type.listKind)] = listSchema(group, version, type.kind, type.listKind);
+    // A kind nobody lists (the create-only reviews) has no list kind.
+    if (type.verbs.includes('list')) {
+      own[schemaName(group, version, type.listKind)] = listSchema(group, version, type.kind, type.listKind);
+    }
     Object.assign(paths, resourcePaths(type));
   }
   const roots = [own, ...['Status', 'DeleteOptions', 'Patch'].map((k) => refTo(`${META}.${k}`))];
@@ -426,7 +429,7 @@ function resourcePaths(type: ResourceType): Record<string, JsonObject> {
     );
   }
   const itemParams = [PARAMS.name(kind), ...scopeParams, PARAMS.pretty];
-  paths[`${collection}/{name}`] = { ...itemOps, parameters: itemParams };
+  if (Object.keys(itemOps).length > 0) paths[`${collection}/{name}`] = { ...itemOps, parameters: itemParams };
 
   if (type.subresources.includes('status')) {
     paths[`${collection}/{name}/status`] = {

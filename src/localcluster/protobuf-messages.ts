@@ -1,5 +1,5 @@
 // The messages the protobuf decoder knows, transcribed from the generated.proto files of
-// k8s.io/apimachinery/pkg/apis/meta/v1, k8s.io/api/core/v1 and k8s.io/api/apps/v1: field number,
+// k8s.io/apimachinery/pkg/apis/meta/v1, k8s.io/api/core/v1, apps/v1, authorization/v1 and authentication/v1: field number,
 // JSON name and type. Each list is in the order the JSON form prints its fields.
 export type FieldType =
   | 'string'
@@ -20,8 +20,11 @@ export interface FieldSpec {
   type: FieldType;
   repeated?: boolean;
   message?: MessageSpec;
-  /** Value type of a map field: map<string, string>, map<string, bytes> or map<string, Quantity>. */
-  mapValue?: 'string' | 'bytes' | 'quantity';
+  /**
+   * Value type of a map field: map<string, string>, map<string, bytes>, map<string, Quantity> or
+   * map<string, ExtraValue> (a list of strings: the `extra` of authentication and authorization).
+   */
+  mapValue?: 'string' | 'bytes' | 'quantity' | 'strings';
   /** A Go pointer (or a field JSON always carries): present on the wire means present, even if zero. */
   keepZero?: boolean;
 }
@@ -279,10 +282,104 @@ const DEPLOYMENT: MessageSpec = [
   ]),
 ];
 
+// k8s.io/api/authorization/v1 and k8s.io/api/authentication/v1: the reviews typed clients (`kubectl auth
+// can-i`, `kubectl auth whoami`) send. The pointer fields (resourceAttributes, ...) are present when set.
+
+const SELECTOR_ATTRIBUTES: MessageSpec = [
+  str(1, 'rawSelector'),
+  msgs(2, 'requirements', [str(1, 'key', true), str(2, 'operator', true), strs(3, 'values')]),
+];
+
+const RESOURCE_ATTRIBUTES: MessageSpec = [
+  str(1, 'namespace'),
+  str(2, 'verb'),
+  str(3, 'group'),
+  str(4, 'version'),
+  str(5, 'resource'),
+  str(6, 'subresource'),
+  str(7, 'name'),
+  msg(8, 'fieldSelector', SELECTOR_ATTRIBUTES),
+  msg(9, 'labelSelector', SELECTOR_ATTRIBUTES),
+];
+
+const NON_RESOURCE_ATTRIBUTES: MessageSpec = [str(1, 'path'), str(2, 'verb')];
+
+/** SubjectAccessReviewStatus: what a client sends is overwritten, but it decodes. */
+const ACCESS_REVIEW_STATUS = msg(3, 'status', [
+  bool(1, 'allowed', true),
+  bool(4, 'denied'),
+  str(2, 'reason'),
+  str(3, 'evaluationError'),
+]);
+
+const SELF_SUBJECT_ACCESS_REVIEW: MessageSpec = [
+  METADATA,
+  msg(2, 'spec', [
+    msg(1, 'resourceAttributes', RESOURCE_ATTRIBUTES),
+    msg(2, 'nonResourceAttributes', NON_RESOURCE_ATTRIBUTES),
+  ]),
+  ACCESS_REVIEW_STATUS,
+];
+
+const SUBJECT_ACCESS_REVIEW: MessageSpec = [
+  METADATA,
+  msg(2, 'spec', [
+    msg(1, 'resourceAttributes', RESOURCE_ATTRIBUTES),
+    msg(2, 'nonResourceAttributes', NON_RESOURCE_ATTRIBUTES),
+    str(3, 'user'),
+    strs(4, 'groups'),
+    map(5, 'extra', 'strings'),
+    str(6, 'uid'),
+  ]),
+  ACCESS_REVIEW_STATUS,
+];
+
+const SELF_SUBJECT_RULES_REVIEW: MessageSpec = [
+  METADATA,
+  msg(2, 'spec', [str(1, 'namespace')]),
+  msg(3, 'status', [
+    msgs(1, 'resourceRules', [
+      strs(1, 'verbs'),
+      strs(2, 'apiGroups'),
+      strs(3, 'resources'),
+      strs(4, 'resourceNames'),
+    ]),
+    msgs(2, 'nonResourceRules', [strs(1, 'verbs'), strs(2, 'nonResourceURLs')]),
+    bool(3, 'incomplete', true),
+    str(4, 'evaluationError'),
+  ]),
+];
+
+const USER_INFO: MessageSpec = [
+  str(1, 'username'),
+  str(2, 'uid'),
+  strs(3, 'groups'),
+  map(4, 'extra', 'strings'),
+];
+
+const SELF_SUBJECT_REVIEW: MessageSpec = [METADATA, msg(2, 'status', [msg(1, 'userInfo', USER_INFO)])];
+
+const TOKEN_REVIEW: MessageSpec = [
+  METADATA,
+  msg(2, 'spec', [str(1, 'token'), strs(2, 'audiences')]),
+  msg(3, 'status', [
+    bool(1, 'authenticated'),
+    msg(2, 'user', USER_INFO),
+    strs(4, 'audiences'),
+    str(3, 'error'),
+  ]),
+];
+
 /** The kinds decoded, by apiVersion/kind; DeleteOptions comes under whatever version the client uses. */
 export const KINDS: Readonly<Record<string, MessageSpec>> = {
   'v1/ConfigMap': CONFIG_MAP,
   'v1/Secret': SECRET,
   'v1/Namespace': NAMESPACE,
   'apps/v1/Deployment': DEPLOYMENT,
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': SELF_SUBJECT_ACCESS_REVIEW,
+  'authorization.k8s.io/v1/SubjectAccessReview': SUBJECT_ACCESS_REVIEW,
+  'authorization.k8s.io/v1/LocalSubjectAccessReview': SUBJECT_ACCESS_REVIEW,
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': SELF_SUBJECT_RULES_REVIEW,
+  'authentication.k8s.io/v1/SelfSubjectReview': SELF_SUBJECT_REVIEW,
+  'authentication.k8s.io/v1/TokenReview': TOKEN_REVIEW,
 };

@@ -1,5 +1,5 @@
 // Decodes the protobuf bodies (`application/vnd.kubernetes.protobuf`) that kubectl (`create
-// namespace|configmap|secret|deployment`) and helm (its release Secrets, and DeleteOptions) send
+// namespace|configmap|secret|deployment`, `auth can-i|whoami`) and helm (its release Secrets, and DeleteOptions) send
 // and do not resend as JSON: the magic `k8s\0`, then a runtime.Unknown {typeMeta {apiVersion 1,
 // kind 2}, raw 2, contentEncoding 3, contentType 4} whose raw bytes are the object. The result is
 // the object as its JSON form would be: fields Go omits when empty are left out, bytes are base64.
@@ -139,7 +139,10 @@ function decodeValue(wire: WireField, field: FieldSpec): unknown {
   }
 }
 
-function decodeMapEntry(bytes: Uint8Array, valueType: 'string' | 'bytes' | 'quantity'): [string, string] {
+function decodeMapEntry(
+  bytes: Uint8Array,
+  valueType: NonNullable<FieldSpec['mapValue']>,
+): [string, string | string[]] {
   let key = '';
   let value: Uint8Array = new Uint8Array();
   for (const wire of readFields(bytes)) {
@@ -148,7 +151,15 @@ function decodeMapEntry(bytes: Uint8Array, valueType: 'string' | 'bytes' | 'quan
   }
   if (valueType === 'bytes') return [key, Buffer.from(value).toString('base64')];
   if (valueType === 'quantity') return [key, decodeQuantity(value)];
+  if (valueType === 'strings') return [key, decodeExtraValue(value)];
   return [key, decodeString(value)];
+}
+
+/** ExtraValue {items 1}: a list of strings. */
+function decodeExtraValue(bytes: Uint8Array): string[] {
+  const items: string[] = [];
+  for (const wire of readFields(bytes)) if (wire.field === 1) items.push(decodeString(bytesOf(wire)));
+  return items;
 }
 
 /** metav1.Time {seconds 1, nanos 2}; the zero time (an empty message) is left out, as JSON leaves it null. */

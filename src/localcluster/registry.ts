@@ -1,5 +1,6 @@
 // Which resources are served, by URL (group, version, plural), and where their objects are stored. Built-in
 // kinds are registered at start; each CustomResourceDefinition adds its served versions when written.
+import type { ReviewKind } from './auth/reviews.js';
 import type { GroupResource } from './errors.js';
 import { groupVersion, type JsonObject, type ResourceType } from './resource-type.js';
 import { type Behavior, DEFAULT_BEHAVIOR } from './rest/behavior.js';
@@ -23,6 +24,8 @@ export interface Served {
   /** The CRD serving it, if any. */
   crd?: string;
   behavior: Behavior;
+  /** Set for a review kind: POST answers it (auth/reviews.ts) and nothing is stored. */
+  review?: ReviewKind;
 }
 
 export interface RegisterOptions {
@@ -31,6 +34,7 @@ export interface RegisterOptions {
   conversion?: Conversion;
   crd?: string;
   behavior?: Behavior;
+  review?: ReviewKind;
 }
 
 export function storageKey(group: string, plural: string): string {
@@ -81,6 +85,7 @@ export class Registry {
       ...(options.conversion ? { conversion: options.conversion } : {}),
       ...(options.crd ? { crd: options.crd } : {}),
       behavior: options.behavior ?? DEFAULT_BEHAVIOR,
+      ...(options.review ? { review: options.review } : {}),
     };
     this.served.set(`${type.group}/${type.version}/${type.plural}`, served);
     this.changed();

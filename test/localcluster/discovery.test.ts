@@ -129,6 +129,8 @@ describe('discovery', () => {
       expect(list.groups.map((g) => g.name)).to.deep.equal([
         'apps',
         'events.k8s.io',
+        'authentication.k8s.io',
+        'authorization.k8s.io',
         'rbac.authorization.k8s.io',
         'apiextensions.k8s.io',
         'coordination.k8s.io',
@@ -215,6 +217,30 @@ describe('discovery', () => {
       ]);
     });
 
+    it('should list the access reviews as create-only resources of authorization.k8s.io/v1', () => {
+      const list = apiResourceList(TYPES, 'authorization.k8s.io', 'v1') as { resources: Resource[] };
+      const review = (kind: string, namespaced = false): Resource => ({
+        name: `${kind.toLowerCase()}s`,
+        singularName: kind.toLowerCase(),
+        namespaced,
+        kind,
+        verbs: ['create'],
+      });
+      expect(list.resources).to.deep.equal([
+        review('LocalSubjectAccessReview', true),
+        review('SelfSubjectAccessReview'),
+        review('SelfSubjectRulesReview'),
+        review('SubjectAccessReview'),
+      ]);
+      expect(apiGroupDocument(TYPES, 'authentication.k8s.io')).to.deep.equal({
+        kind: 'APIGroup',
+        apiVersion: 'v1',
+        name: 'authentication.k8s.io',
+        versions: [{ groupVersion: 'authentication.k8s.io/v1', version: 'v1' }],
+        preferredVersion: { groupVersion: 'authentication.k8s.io/v1', version: 'v1' },
+      });
+    });
+
     it('should name the autoscaling/v1 Scale kind for a scale subresource', () => {
       const list = apiResourceList(resourceTypesFromCrd(widgetCrd), 'example.com', 'v1') as {
         resources: object[];
@@ -261,6 +287,28 @@ describe('discovery', () => {
       const release = group.versions[0]!.resources.find((r) => r.resource === 'firmwarereleases')!;
       expect(release.scope).to.equal('Cluster');
       expect(list.items.some((g) => !g.metadata.name)).to.equal(false);
+    });
+
+    it('should describe selfsubjectreviews on /apis as `kubectl auth whoami` looks for it', () => {
+      const list = aggregatedDiscovery(TYPES, 'apis') as { items: GroupDiscovery[] };
+      const group = list.items.find((g) => g.metadata.name === 'authentication.k8s.io')!;
+      expect(group.versions.map((v) => v.version)).to.deep.equal(['v1']);
+      expect(group.versions[0]!.resources).to.deep.equal([
+        {
+          resource: 'selfsubjectreviews',
+          responseKind: { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview' },
+          scope: 'Cluster',
+          singularResource: 'selfsubjectreview',
+          verbs: ['create'],
+        },
+        {
+          resource: 'tokenreviews',
+          responseKind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenReview' },
+          scope: 'Cluster',
+          singularResource: 'tokenreview',
+          verbs: ['create'],
+        },
+      ]);
     });
 
     it('should put only the core group on /api, with the all category on pods and services', () => {
@@ -330,6 +378,12 @@ describe('discovery', () => {
       ['rbac.authorization.k8s.io', 'clusterroles', [], []],
       ['rbac.authorization.k8s.io', 'clusterrolebindings', [], []],
       ['apiextensions.k8s.io', 'customresourcedefinitions', ['crd', 'crds'], ['api-extensions']],
+      ['authentication.k8s.io', 'selfsubjectreviews', [], []],
+      ['authentication.k8s.io', 'tokenreviews', [], []],
+      ['authorization.k8s.io', 'localsubjectaccessreviews', [], []],
+      ['authorization.k8s.io', 'selfsubjectaccessreviews', [], []],
+      ['authorization.k8s.io', 'selfsubjectrulesreviews', [], []],
+      ['authorization.k8s.io', 'subjectaccessreviews', [], []],
     ];
     for (const [group, plural, shortNames, categories] of expected) {
       it(`should serve ${plural}${group ? `.${group}` : ''} with short names [${shortNames}] and categories [${categories}]`, () => {
@@ -360,6 +414,11 @@ describe('discovery', () => {
         'ClusterRole',
         'ClusterRoleBinding',
         'CustomResourceDefinition',
+        'SelfSubjectReview',
+        'TokenReview',
+        'SelfSubjectAccessReview',
+        'SelfSubjectRulesReview',
+        'SubjectAccessReview',
       ]);
     });
   });

@@ -75,6 +75,8 @@ describe('OpenAPI v3', () => {
       'api/v1',
       'apis/apiextensions.k8s.io/v1',
       'apis/apps/v1',
+      'apis/authentication.k8s.io/v1',
+      'apis/authorization.k8s.io/v1',
       'apis/coordination.k8s.io/v1',
       'apis/events.k8s.io/v1',
       'apis/rbac.authorization.k8s.io/v1',
@@ -124,7 +126,7 @@ describe('OpenAPI v3', () => {
     });
   });
 
-  for (const t of TYPES) {
+  for (const t of TYPES.filter((type) => type.verbs.includes('patch'))) {
     it(`should give ${t.kind} (${t.group || 'core'}/${t.version}) PATCH operations with its GVK and fieldValidation`, () => {
       const ops = patchOperations(doc(gvPath(t)), t);
       expect(ops).to.have.length(t.subresources.includes('status') ? 2 : 1);
@@ -155,6 +157,61 @@ describe('OpenAPI v3', () => {
       expect(tagged, 'component schemas tagged with the GVK').to.have.length(1);
     });
   }
+
+  // The reviews: kube-apiserver publishes one POST path each, and neither items nor a list kind.
+  const createOnly = TYPES.filter((type) => !type.verbs.includes('patch'));
+  it('should have the six review kinds as the only create-only ones', () => {
+    expect(createOnly.map((t) => `${t.plural}.${t.group}`).sort()).to.deep.equal([
+      'localsubjectaccessreviews.authorization.k8s.io',
+      'selfsubjectaccessreviews.authorization.k8s.io',
+      'selfsubjectreviews.authentication.k8s.io',
+      'selfsubjectrulesreviews.authorization.k8s.io',
+      'subjectaccessreviews.authorization.k8s.io',
+      'tokenreviews.authentication.k8s.io',
+    ]);
+  });
+  for (const t of createOnly) {
+    it(`should give the create-only ${t.kind} (${t.group}/${t.version}) one POST path, with its GVK and fieldValidation`, () => {
+      const body = doc(gvPath(t));
+      const prefix = `/apis/${t.group}/${t.version}`;
+      const path = t.namespaced ? `${prefix}/namespaces/{namespace}/${t.plural}` : `${prefix}/${t.plural}`;
+      expect(
+        Object.keys(body.paths).filter((p) => p.endsWith(`/${t.plural}`) || p.includes(`/${t.plural}/`)),
+      ).to.deep.equal([path]);
+      const post = body.paths[path].post as Json;
+      expect(Object.keys(body.paths[path])).to.deep.equal(['post', 'parameters']);
+      expect(post['x-kubernetes-group-version-kind']).to.deep.equal({
+        group: t.group,
+        kind: t.kind,
+        version: t.version,
+      });
+      expect(post.parameters.map((p: Json) => p.name)).to.include.members([
+        'dryRun',
+        'fieldManager',
+        'fieldValidation',
+      ]);
+      const schemas = body.components.schemas as Record<string, Json>;
+      const name = `io.k8s.api.${t.group.replace('.k8s.io', '')}.v1.${t.kind}`;
+      expect(schemas[name]!['x-kubernetes-group-version-kind']).to.deep.equal([
+        { group: t.group, kind: t.kind, version: t.version },
+      ]);
+      expect(schemas[name]!.properties).to.have.property('status');
+      expect(schemas).to.not.have.property(`${name}List`);
+    });
+  }
+
+  it('should describe the fields `kubectl auth can-i` sends in a SelfSubjectAccessReview', () => {
+    const body = doc('apis/authorization.k8s.io/v1');
+    const name = 'io.k8s.api.authorization.v1.SelfSubjectAccessReview';
+    const verb = fieldSchema(body, name, ['spec', 'resourceAttributes', 'verb']);
+    expect(verb.type).to.equal('string');
+    expect(fieldSchema(body, name, ['status', 'allowed']).type).to.equal('boolean');
+    const path = fieldSchema(body, name, ['spec', 'nonResourceAttributes', 'path']);
+    expect(path.description).to.equal('Path is the URL path of the request');
+    for (const ref of refsOf(body)) {
+      expect(body.components.schemas, ref).to.have.property(ref.replace('#/components/schemas/', ''));
+    }
+  });
 
   it('should not offer strategic merge patches for a built-in kind whose schema is not modelled', () => {
     const statefulSet: ResourceType = {

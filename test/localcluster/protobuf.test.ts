@@ -449,4 +449,94 @@ describe('decodeProtobufObject', () => {
       expect([error.code, error.reason]).to.deep.equal([code, reason]);
     });
   }
+
+  // kubectl's typed clients send the reviews of `kubectl auth can-i` and `kubectl auth whoami` as protobuf.
+  const accessStatus = msg(3, bool(1, false), str(2, ''), str(3, ''), bool(4, false));
+  const resourceAttributes = (verb: string, group: string, resource: string) =>
+    msg(
+      1,
+      str(1, 'default'),
+      str(2, verb),
+      str(3, group),
+      str(4, ''),
+      str(5, resource),
+      str(6, ''),
+      str(7, ''),
+    );
+
+  it('should decode the SelfSubjectAccessReview of `kubectl auth can-i create teamsdevices`', () => {
+    const raw = [
+      ...objectMeta({}),
+      ...msg(2, resourceAttributes('create', 'teamsdevices.io', 'teamsdevices')),
+      ...accessStatus,
+    ];
+    expect(
+      decodeProtobufObject(envelope('authorization.k8s.io/v1', 'SelfSubjectAccessReview', raw)),
+    ).to.deep.equal({
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      metadata: {},
+      spec: {
+        resourceAttributes: {
+          namespace: 'default',
+          verb: 'create',
+          group: 'teamsdevices.io',
+          resource: 'teamsdevices',
+        },
+      },
+      status: { allowed: false },
+    });
+  });
+
+  it('should decode a SubjectAccessReview with its extra as lists of strings', () => {
+    const raw = [
+      ...objectMeta({}),
+      ...msg(
+        2,
+        msg(2, str(1, '/healthz'), str(2, 'get')),
+        str(3, 'bob'),
+        str(4, 'devs'),
+        str(4, 'ops'),
+        msg(5, str(1, 'scopes'), msg(2, str(1, 'read'), str(1, 'write'))),
+        str(6, ''),
+      ),
+      ...accessStatus,
+    ];
+    expect(
+      decodeProtobufObject(envelope('authorization.k8s.io/v1', 'SubjectAccessReview', raw)),
+    ).to.deep.equal({
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      metadata: {},
+      spec: {
+        nonResourceAttributes: { path: '/healthz', verb: 'get' },
+        user: 'bob',
+        groups: ['devs', 'ops'],
+        extra: { scopes: ['read', 'write'] },
+      },
+      status: { allowed: false },
+    });
+  });
+
+  it('should decode the SelfSubjectRulesReview of `kubectl auth can-i --list` and the review of `auth whoami`', () => {
+    const rules = [...objectMeta({}), ...msg(2, str(1, 'default')), ...msg(3, bool(3, false), str(4, ''))];
+    expect(
+      decodeProtobufObject(envelope('authorization.k8s.io/v1', 'SelfSubjectRulesReview', rules)),
+    ).to.deep.equal({
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectRulesReview',
+      metadata: {},
+      spec: { namespace: 'default' },
+      status: { incomplete: false },
+    });
+    const whoami = [...objectMeta({}), ...msg(2, msg(1, str(1, ''), str(2, '')))];
+    expect(
+      decodeProtobufObject(envelope('authentication.k8s.io/v1', 'SelfSubjectReview', whoami)),
+    ).to.deep.equal({
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'SelfSubjectReview',
+      metadata: {},
+      status: { userInfo: {} },
+    });
+  });
 });

@@ -4,16 +4,10 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { type LocalCluster, startLocalCluster } from '../../src/localcluster/index.js';
+import { rawCall } from '../support/raw-api.js';
 
 const CRD = parse(readFileSync('crds/teamsdevices.teamsdevices.io.yaml', 'utf8')) as Record<string, unknown>;
 const DEVICES = '/apis/teamsdevices.io/v1alpha1/namespaces/default/teamsdevices';
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: assertions walk the JSON freely
-  body: any;
-}
 
 function device(name: string, spec: Record<string, unknown> = {}) {
   return {
@@ -27,30 +21,8 @@ function device(name: string, spec: Record<string, unknown> = {}) {
 describe('localcluster server over HTTP', () => {
   let cluster: LocalCluster;
 
-  const call = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<Reply> => {
-    const init: RequestInit = {
-      method,
-      headers: {
-        authorization: `Bearer ${cluster.token}`,
-        'content-type': 'application/json',
-        ...headers,
-      },
-    };
-    if (body !== undefined)
-      init.body = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
-    const res = await fetch(`${cluster.url}${path}`, init);
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {}
-    return { status: res.status, headers: res.headers, body: parsed };
-  };
+  const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+    rawCall(cluster, method, path, body, headers);
 
   before(async () => {
     cluster = await startLocalCluster({ tls: false });

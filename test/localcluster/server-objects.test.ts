@@ -5,17 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { type LocalCluster, startLocalCluster } from '../../src/localcluster/index.js';
+import { rawCall } from '../support/raw-api.js';
 
 const CRD = parse(readFileSync('crds/teamsdevices.teamsdevices.io.yaml', 'utf8')) as Record<string, unknown>;
 const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 const CM = '/api/v1/namespaces/default/configmaps';
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: assertions walk the JSON freely
-  body: any;
-}
 
 function device(name: string, model = 'MP56') {
   return {
@@ -39,21 +33,8 @@ async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolea
 describe('localcluster server object semantics', () => {
   let cluster: LocalCluster;
 
-  const call = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    contentType = 'application/json',
-  ): Promise<Reply> => {
-    const init: RequestInit = {
-      method,
-      headers: { authorization: `Bearer ${cluster.token}`, 'content-type': contentType },
-    };
-    if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-    const res = await fetch(`${cluster.url}${path}`, init);
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown, contentType = 'application/json') =>
+    rawCall(cluster, method, path, body, { 'content-type': contentType });
   const rvOf = async () => Number((await call('GET', '/api/v1/namespaces')).body.metadata.resourceVersion);
 
   before(async () => {

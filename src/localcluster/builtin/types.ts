@@ -33,6 +33,10 @@ function type(spec: Spec): ResourceType {
   };
 }
 
+/** A create-only kind that answers a question: the authentication.k8s.io and authorization.k8s.io reviews. */
+const review = (group: string, kind: string, plural: string, namespaced = false) =>
+  type({ group, version: 'v1', kind, plural, namespaced, verbs: ['create'] });
+
 const core = (s: Omit<Spec, 'group' | 'version'>) => type({ group: '', version: 'v1', ...s });
 const apps = (s: Omit<Spec, 'group' | 'version'>) => type({ group: 'apps', version: 'v1', ...s });
 
@@ -113,6 +117,13 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
     subresources: ['status'],
   }),
   type({ group: 'events.k8s.io', version: 'v1', kind: 'Event', plural: 'events', shortNames: ['ev'] }),
+  // Reviews (auth/reviews.ts): created and answered, never stored.
+  review('authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews'),
+  review('authentication.k8s.io', 'TokenReview', 'tokenreviews'),
+  review('authorization.k8s.io', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', true),
+  review('authorization.k8s.io', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews'),
+  review('authorization.k8s.io', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews'),
+  review('authorization.k8s.io', 'SubjectAccessReview', 'subjectaccessreviews'),
   type({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases' }),
   type({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', plural: 'roles' }),
   type({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', plural: 'rolebindings' }),

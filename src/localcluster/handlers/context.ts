@@ -1,6 +1,7 @@
 // What every request handler reaches: the object API, the database, the served resources, the logger.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { TokenAuthenticator, UserInfo } from '../auth/identity.js';
 import type { ResourceRoute } from '../http/route.js';
 import type { Registry, Served } from '../registry.js';
 import type { ObjectApi } from '../rest/objects.js';
@@ -12,6 +13,7 @@ export interface ServerContext {
   db: Database;
   registry: Registry;
   logger: Logger;
+  authenticator: TokenAuthenticator;
 }
 
 export interface ResourceRequest {
@@ -24,4 +26,6 @@ export interface ResourceRequest {
   /** The namespace of the URL; undefined for cluster-scoped kinds and for lists across namespaces. */
   namespace: string | undefined;
   presentation: Presentation;
+  /** The authenticated user. */
+  user: UserInfo;
 }

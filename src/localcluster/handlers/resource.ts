@@ -1,6 +1,7 @@
 // Dispatch of /api/v1/... and /apis/<g>/<v>/... requests to the verb handlers.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { UserInfo } from '../auth/identity.js';
 import { ApiError, methodNotSupported, pathNotFound } from '../errors.js';
 import { responseFormat } from '../http/negotiate.js';
 import type { ResourceRoute } from '../http/route.js';
@@ -8,6 +9,7 @@ import type { ResourceRequest, ServerContext } from './context.js';
 import { deleteCollection, deleteObject } from './delete.js';
 import { finalizeNamespace } from './finalize.js';
 import { getObject, listObjects } from './read.js';
+import { createReview } from './review.js';
 import { getScale, writeScale } from './scale.js';
 import { createObject, patch, updateObject } from './write.js';
 
@@ -17,6 +19,7 @@ export async function handleResource(
   res: ServerResponse,
   route: ResourceRoute,
   query: URLSearchParams,
+  user: UserInfo,
 ): Promise<void> {
   const served = ctx.registry.lookup(route.group, route.version, route.plural);
   if (!served) throw pathNotFound();
@@ -37,7 +40,9 @@ export async function handleResource(
       format: responseFormat(req.headers.accept),
       ...(query.get('includeObject') ? { includeObject: query.get('includeObject') as string } : {}),
     },
+    user,
   };
+  if (served.review) return createReview(r, served.review);
   const name = route.name;
   const method = req.method ?? 'GET';
   // A namespaced kind addressed without a namespace: lists and watches across namespaces only.

@@ -1,5 +1,4 @@
-// The HTTP front: bearer-token authentication, routing, and turning any error into a `Status` answer.
-import { timingSafeEqual } from 'node:crypto';
+// The HTTP front: authentication (auth/identity.ts), routing, and turning any error into a `Status` answer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asApiError, pathNotFound, unauthorized } from '../errors.js';
 import type { ServerContext } from '../handlers/context.js';
@@ -14,22 +13,7 @@ const PUBLIC = new Set(['version', 'health']);
 export function requestHandler(
   ctx: ServerContext,
   discovery: DiscoveryHandler,
-  token: string,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const bearer = Buffer.from(`Bearer ${token}`);
-  const secret = Buffer.from(token);
-  const same = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
-  // `Bearer <token>`, or `Basic` with the token as password: what client-go makes of the credentials in
-  // the server URL of a plain-HTTP kubeconfig (see kubeconfig.ts).
-  const authorized = (header: string | undefined): boolean => {
-    if (header === undefined) return false;
-    if (header.startsWith('Basic ')) {
-      const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
-      return same(Buffer.from(decoded.slice(decoded.indexOf(':') + 1)), secret);
-    }
-    return same(Buffer.from(header), bearer);
-  };
-
   return (req, res) => {
     const started = performance.now();
     const url = req.url ?? '/';
@@ -51,10 +35,11 @@ export function requestHandler(
       }
     };
     try {
-      if (!PUBLIC.has(route.kind) && !authorized(req.headers.authorization)) throw unauthorized();
+      const user = ctx.authenticator.authenticateHeader(req.headers.authorization);
+      if (!PUBLIC.has(route.kind) && !user) throw unauthorized();
       if (discovery.handle(route, req, res)) return done();
-      if (route.kind !== 'resource') throw pathNotFound();
-      handleResource(ctx, req, res, route, query).then(
+      if (route.kind !== 'resource' || !user) throw pathNotFound();
+      handleResource(ctx, req, res, route, query, user).then(
         () => done(),
         (error: unknown) => done(error),
       );
