@@ -1,6 +1,7 @@
 // The operator's configuration, parsed once from flags and environment into a frozen object that is passed
 // down (no module reads process.env). Flags win over environment variables, which win over defaults.
 import { delimiter, join } from 'node:path';
+import { DEFAULT_PROGRESS_INTERVAL_MS } from '../core/device-progress.js';
 
 export const TRANSPORTS = ['memory', 'mqtt'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
@@ -64,6 +65,8 @@ interface FlagSpec {
 }
 
 export const DEFAULT_LEASE_NAME = 'teams-device-operator';
+
+const DEFAULT_PROGRESS_INTERVAL_SECONDS = String(DEFAULT_PROGRESS_INTERVAL_MS / 1000);
 
 const FLAGS: readonly FlagSpec[] = [
   {
@@ -134,7 +137,7 @@ const FLAGS: readonly FlagSpec[] = [
     name: 'progress-interval',
     arg: 'SECONDS',
     env: 'TDO_PROGRESS_INTERVAL',
-    default: '30',
+    default: DEFAULT_PROGRESS_INTERVAL_SECONDS,
     help: 'write the progress of an update (Downloading, Installing) to TeamsDevice status at most this often, in seconds of the operator clock; results are written at once (0: every change)',
   },
   { name: 'log-level', arg: LOG_LEVELS.join('|'), default: 'info', help: 'least severe level logged' },
@@ -247,7 +250,8 @@ export function parseConfig(argv: readonly string[], env: Env): Readonly<Config>
     problems.push(`--clock-speed: "${speedText}" is not a positive number`);
   }
 
-  const intervalText = flag('progress-interval') ?? fromEnv('TDO_PROGRESS_INTERVAL') ?? '30';
+  const intervalText =
+    flag('progress-interval') ?? fromEnv('TDO_PROGRESS_INTERVAL') ?? DEFAULT_PROGRESS_INTERVAL_SECONDS;
   const progressInterval = Number(intervalText);
   if (intervalText.trim() === '' || !Number.isFinite(progressInterval) || progressInterval < 0) {
     problems.push(`--progress-interval: "${intervalText}" is not a number of seconds (0 or more)`);

@@ -111,7 +111,7 @@ function percent(value: number | undefined): number | undefined {
 }
 
 /** When status.update was last written: progressAt, else startedAt (the Sent write); null when unknown. */
-export function lastUpdateWrite(update: Pick<InFlightUpdate, 'startedAt' | 'progressAt'>): Date | null {
+function lastUpdateWrite(update: Pick<InFlightUpdate, 'startedAt' | 'progressAt'>): Date | null {
   const text = update.progressAt ?? update.startedAt;
   const t = text === undefined ? Number.NaN : Date.parse(text);
   return Number.isNaN(t) ? null : new Date(t);

@@ -21,14 +21,8 @@ import type { OperatorContext } from '../types.js';
 import type { DeviceMetrics } from './metrics.js';
 import type { WrittenObjects } from './written.js';
 
-export interface DeviceReconcilerOptions {
-  /** A command in flight with no event heard is sent again (same id) at most this often; default 5 minutes. */
-  resendAfterMs?: number;
-  /**
-   * The progress of an update in flight (Downloading, Installing) is written to status at most this often, in
-   * ms of the operator's clock (--progress-interval); 0: every change. Default 30 s.
-   */
-  progressIntervalMs?: number;
+/** decideDevice's options (resend and progress intervals), and the reconciler's own. */
+export interface DeviceReconcilerOptions extends DeviceDecisionOptions {
   /** Tries of a status write that loses a 409 race (each retry re-reads the device); default 5. */
   conflictAttempts?: number;
 }
@@ -45,7 +39,6 @@ interface Applied {
 
 export class DeviceReconciler implements Reconciler {
   private catalog: Catalog | undefined;
-  private readonly decisionOptions: DeviceDecisionOptions;
 
   constructor(
     private readonly ctx: OperatorContext,
@@ -53,12 +46,7 @@ export class DeviceReconciler implements Reconciler {
     private readonly written: WrittenObjects,
     private readonly metrics: DeviceMetrics | undefined,
     private readonly options: DeviceReconcilerOptions = {},
-  ) {
-    this.decisionOptions = {
-      ...(options.resendAfterMs === undefined ? {} : { resendAfterMs: options.resendAfterMs }),
-      ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
-    };
-  }
+  ) {}
 
   /** Releases changed: the next reconcile builds a new catalog. */
   invalidateCatalog(): void {
@@ -147,7 +135,7 @@ export class DeviceReconciler implements Reconciler {
       slotAvailable: ledger.available(namespace, key, policy.maxConcurrentUpdates),
       delivery: commandId ? store.delivery(commandId) : undefined,
       now,
-      options: this.decisionOptions,
+      options: this.options,
     });
   }
 
