@@ -1,19 +1,11 @@
 // JSON comparisons and RFC 7386 merge-patch diffs, as status writes need them.
 
-import { jsonEqual } from '../core/json-equal.js';
+import { isObject } from '../api/validation/deep.js';
+import { isNothing, jsonEqual } from '../core/json-equal.js';
 
 export { jsonEqual };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Absent, undefined and null are the same to a merge patch (null deletes a field). */
-function isNothing(value: unknown): boolean {
-  return value === undefined || value === null;
-}
 
 /**
  * The merge patch that turns `from` into `to` (both objects): changed fields set, removed fields null,
@@ -31,7 +23,7 @@ export function mergePatchDiff(
     if (jsonEqual(before, after)) continue;
     if (isNothing(after)) {
       patch[key] = null;
-    } else if (isPlainObject(before) && isPlainObject(after)) {
+    } else if (isObject(before) && isObject(after)) {
       const nested = mergePatchDiff(before, after);
       if (nested) patch[key] = nested;
     } else {
