@@ -95,6 +95,15 @@ export function forbidden(gr: GroupResource, name: string, why: string): ApiErro
   return new ApiError(403, 'Forbidden', `${subject} is forbidden: ${why}`, details(gr, name));
 }
 
+/** A method the route has no handler for at all (go-restful's answer, before any resource logic). */
+export function methodNotAllowed(): ApiError {
+  return new ApiError(
+    405,
+    'MethodNotAllowed',
+    'the server does not allow this method on the requested resource',
+  );
+}
+
 export function methodNotSupported(gr: GroupResource, action: string): ApiError {
   return new ApiError(
     405,

@@ -2,7 +2,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UserInfo } from '../auth/identity.js';
-import { ApiError, methodNotSupported, pathNotFound } from '../errors.js';
+import { methodNotAllowed, methodNotSupported, pathNotFound } from '../errors.js';
 import { responseFormat } from '../http/negotiate.js';
 import type { ResourceRoute } from '../http/route.js';
 import type { ResourceRequest, ServerContext } from './context.js';
@@ -76,10 +76,6 @@ export async function handleResource(
       if (sub !== undefined) throw methodNotSupported(served.gr, method);
       return deleteObject(r, name);
     default:
-      throw new ApiError(
-        405,
-        'MethodNotAllowed',
-        'the server does not allow this method on the requested resource',
-      );
+      throw methodNotAllowed();
   }
 }

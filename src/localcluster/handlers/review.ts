@@ -3,7 +3,7 @@
 
 import { GoDecoder } from '../auth/go-json.js';
 import type { ReviewKind } from '../auth/reviews.js';
-import { ApiError, pathNotFound } from '../errors.js';
+import { methodNotAllowed, pathNotFound } from '../errors.js';
 import { decodeObject, readBody } from '../http/body.js';
 import { sendJson } from '../http/respond.js';
 import { fromRequest } from '../rest/convert.js';
@@ -14,11 +14,7 @@ import { parseDryRun } from './options.js';
 export async function createReview(r: ResourceRequest, review: ReviewKind): Promise<void> {
   if (r.route.name !== undefined) throw pathNotFound();
   if (r.req.method !== 'POST') {
-    throw new ApiError(
-      405,
-      'MethodNotAllowed',
-      'the server does not allow this method on the requested resource',
-    );
+    throw methodNotAllowed();
   }
   if (r.served.type.namespaced && r.namespace === undefined) throw pathNotFound();
   parseDryRun(r.query);
