@@ -3,8 +3,8 @@
 //   node dist/bench/localcluster.js [--count=10000] [--concurrency=64] [--informers=3] [--memory]
 //     [--tls|--plain] [--writer=custom-objects|kubeclient] [--http=node|node-fetch] [--no-keepalive]
 //     [--informers-inline] [--profile=<dir>]
-//   --memory: no data dir. By default the writer's API clients share one keep-alive agent (set per request
-//   through KubeConfig.applySecurityAuthentication); --no-keepalive keeps client-node's default, a new agent
+//   --memory: no data dir. By default the writer's API clients share one keep-alive agent (withKeepAlive of
+//   src/operator/kube.ts, maxSockets = concurrency); --no-keepalive keeps client-node's default, a new agent
 //   (so a new TCP/TLS connection) per request. The writer is client-node's generated CustomObjectsApi on
 //   NodeHttpLibrary (src/k8s/http-library.ts), as the operator sends its requests; --http=node-fetch uses
 //   client-node's default HTTP library instead. By default the informers run in a process of their own
@@ -15,8 +15,6 @@
 // out to the informers, then lists them and starts one more informer from scratch (in the writer process).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,13 +27,13 @@ import {
   KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
-  type RequestContext,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { KubeClient } from '../src/k8s/client.js';
 import { makeApiClient } from '../src/k8s/http-library.js';
 import { resourcePath, TEAMS_RESOURCES } from '../src/k8s/resource.js';
+import { withKeepAlive } from '../src/operator/kube.js';
 import { childArgs } from './child.js';
 import { GROUP, NS, PLURAL, startCountingInformer, VERSION, wallNow } from './informers.js';
 
@@ -72,30 +70,6 @@ interface ServerMessage {
   maxRssBytes?: number;
   rssBytes?: number;
   cpuMicros?: number;
-}
-
-/**
- * client-node 1.x builds a new http(s).Agent for every request, so each request opens (and TLS-handshakes)
- * its own connection. With --keepalive the API clients share one keep-alive agent instead.
- */
-class KeepAliveKubeConfig extends KubeConfig {
-  private agent: HttpAgent | HttpsAgent | undefined;
-
-  async useKeepAlive(maxSockets: number): Promise<void> {
-    const server = this.getCurrentCluster()?.server ?? '';
-    if (server.startsWith('http:')) {
-      this.agent = new HttpAgent({ keepAlive: true, maxSockets });
-    } else {
-      const opts: { ca?: Buffer | string } = {};
-      await this.applyToHTTPSOptions(opts);
-      this.agent = new HttpsAgent({ keepAlive: true, maxSockets, ...(opts.ca ? { ca: opts.ca } : {}) });
-    }
-  }
-
-  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
-    await super.applySecurityAuthentication(context);
-    if (this.agent) context.setAgent(this.agent);
-  }
 }
 
 function startServer(dataDir: string | undefined): Promise<{ child: ChildProcess; kubeconfig: string }> {
@@ -264,9 +238,11 @@ async function main(): Promise<void> {
   const dataDir = flags.memory ? undefined : mkdtempSync(join(tmpdir(), 'tdo-bench-'));
   const { child, kubeconfig } = await startServer(dataDir);
   try {
-    const kc = new KeepAliveKubeConfig();
-    kc.loadFromString(kubeconfig);
-    if (flags.keepalive) await kc.useKeepAlive(concurrency);
+    // client-node 1.x builds a new http(s).Agent, so a new connection, per request; by default the writer's
+    // clients share the operator's one keep-alive agent instead (src/operator/kube.ts).
+    const loaded = new KubeConfig();
+    loaded.loadFromString(kubeconfig);
+    const kc = flags.keepalive ? withKeepAlive(loaded, concurrency) : loaded;
     const custom =
       flags.http === 'node-fetch' ? kc.makeApiClient(CustomObjectsApi) : makeApiClient(kc, CustomObjectsApi);
     const kube = new KubeClient(kc);

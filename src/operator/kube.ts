@@ -16,41 +16,48 @@ export const MAX_SOCKETS = 32;
 
 class KeepAliveKubeConfig extends KubeConfig {
   private agent: HttpAgent | HttpsAgent | undefined;
-  private agentKey = '';
+  /** The TLS material the shared agent was built with. */
+  private agentOptions: AgentOptions | undefined;
+
+  constructor(private readonly maxSockets: number) {
+    super();
+  }
 
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
     await super.applySecurityAuthentication(context);
     const fresh = context.getAgent();
     if (fresh?.constructor !== HttpsAgent && fresh?.constructor !== HttpAgent) return; // a proxy agent
     const options = (fresh as HttpsAgent).options ?? {};
-    const key = agentKey(fresh instanceof HttpsAgent ? 'https' : 'http', options);
-    if (!this.agent || key !== this.agentKey) {
+    const https = fresh instanceof HttpsAgent;
+    if (!this.agent || this.agent instanceof HttpsAgent !== https || !sameTls(this.agentOptions, options)) {
       this.agent?.destroy();
-      const shared = { ...options, keepAlive: true, maxSockets: MAX_SOCKETS };
-      this.agent = fresh instanceof HttpsAgent ? new HttpsAgent(shared) : new HttpAgent(shared);
-      this.agentKey = key;
+      const shared = { ...options, keepAlive: true, maxSockets: this.maxSockets };
+      this.agent = https ? new HttpsAgent(shared) : new HttpAgent(shared);
+      this.agentOptions = options;
     }
     context.setAgent(this.agent);
   }
 }
 
-function agentKey(protocol: string, options: AgentOptions): string {
-  const text = (v: unknown) =>
-    v === undefined ? null : Buffer.isBuffer(v) ? v.toString('base64') : String(v);
-  return JSON.stringify([
-    protocol,
-    text(options.ca),
-    text(options.cert),
-    text(options.key),
-    text(options.pfx),
-    options.rejectUnauthorized ?? null,
-    options.servername ?? null,
-  ]);
+/** The agent options that decide a connection's TLS: equal ones may share connections. */
+const TLS_OPTIONS = ['ca', 'cert', 'key', 'pfx', 'rejectUnauthorized', 'servername'] as const;
+
+/** Compared in place on every request (no serializing of certificates on the hot path). */
+function sameTls(a: AgentOptions | undefined, b: AgentOptions): boolean {
+  return a !== undefined && TLS_OPTIONS.every((name) => sameValue(a[name], b[name]));
 }
 
-/** The same configuration, sharing one keep-alive connection pool across requests. */
-export function withKeepAlive(source: KubeConfig): KubeConfig {
-  const kc = new KeepAliveKubeConfig();
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
+  }
+  return a === b;
+}
+
+/** The same configuration, sharing one keep-alive connection pool (of `maxSockets`) across requests. */
+export function withKeepAlive(source: KubeConfig, maxSockets = MAX_SOCKETS): KubeConfig {
+  const kc = new KeepAliveKubeConfig(maxSockets);
   kc.loadFromOptions({
     clusters: source.clusters,
     users: source.users,
