@@ -1,7 +1,7 @@
 // The conditions of a TeamsDevice: Ready, Online, UpdateAvailable, Updating, AutoUpdateBlocked and
 // RemoteUpdateAvailable, in the shape of metav1.Condition (setCondition keeps lastTransitionTime unless the
 // status flips).
-import { BlockedReason, ConditionType } from '../api/v1alpha1/reasons.js';
+import { BlockedReason, ConditionType, DeviceReason } from '../api/v1alpha1/reasons.js';
 import type { AvailableUpdate, InFlightUpdate } from '../api/v1alpha1/teamsdevice.js';
 import type { UpdatePolicySpec } from '../api/v1alpha1/updatepolicy.js';
 import type { AutomaticDecision } from './automatic.js';
@@ -9,7 +9,6 @@ import type { Catalog } from './catalog.js';
 import { type Condition, type ConditionInput, setCondition } from './conditions.js';
 import type { DeviceView } from './device.js';
 import type { ClassifiedCandidate } from './device-candidates.js';
-import { DeviceReason } from './device-reasons.js';
 import type { Reason } from './eligibility.js';
 
 export type { Condition } from './conditions.js';

@@ -2,9 +2,10 @@
 // a failure), and the condition changes worth knowing (online flips, automatic updates blocked, a due update
 // waiting for its device). The start of an update is no Event: status.update (Sent, startedAt), the Updating
 // condition, the log and the updates-sent metric show it; routine waiting for a concurrency slot neither.
+
+import { DeviceEventReason, DeviceReason } from '../api/v1alpha1/reasons.js';
 import type { Condition } from './conditions.js';
 import type { ClassifiedCandidate } from './device-candidates.js';
-import { DeviceEventReason, DeviceReason } from './device-reasons.js';
 import { toIsoSeconds } from './instant.js';
 
 export interface DeviceEvent {

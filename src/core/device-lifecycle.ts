@@ -12,6 +12,7 @@
 // retry.backoffMinutes (automatic ones then for the next allowed instant). Nothing is sent in GCC-High, to an
 // offline device, or without a concurrency slot.
 import type { Artifact } from '../api/v1alpha1/firmwarerelease.js';
+import { DeviceReason } from '../api/v1alpha1/reasons.js';
 import type {
   Component,
   HistoryEntry,
@@ -44,7 +45,6 @@ import {
   progressUpdate,
   timeoutAt,
 } from './device-progress.js';
-import { DeviceReason } from './device-reasons.js';
 import {
   type DeviceObservation,
   nextLastSeen,

@@ -1,8 +1,9 @@
 // What a TeamsDevice status says about the device itself: reported versions, online, lastSeen, and the
 // availableUpdates rows kept stable between reconciles (each change costs a status write).
+
+import { DeviceReason } from '../api/v1alpha1/reasons.js';
 import type { AvailableUpdate, ReportedState, TeamsDeviceStatus } from '../api/v1alpha1/teamsdevice.js';
 import type { ClassifiedCandidate } from './device-candidates.js';
-import { DeviceReason } from './device-reasons.js';
 import { MS_PER_MINUTE, toIsoSeconds } from './instant.js';
 
 /** lastSeen is refreshed when online flips, else at most this often (a write per message would be too many). */

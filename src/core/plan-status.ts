@@ -14,7 +14,7 @@
 // A due row keeps the effectiveAt it first had, so reconciling again later does not rewrite it to `now`;
 // likewise scheduledFor of an immediate plan is the instant the operator first saw its current generation.
 import type { FirmwareRelease } from '../api/v1alpha1/firmwarerelease.js';
-import { BlockedReason, ConditionType } from '../api/v1alpha1/reasons.js';
+import { BlockedReason, ConditionType, PlanConditionType, PlanReason } from '../api/v1alpha1/reasons.js';
 import type { Component, TeamsDevice } from '../api/v1alpha1/teamsdevice.js';
 import type {
   PlanDeviceRow,
@@ -36,22 +36,6 @@ export interface StatusEvent {
   reason: string;
   message: string;
 }
-
-/** Condition types of UpdatePlan beyond ConditionType. */
-export const PlanConditionType = { Suspended: 'Suspended' } as const;
-
-/** Reasons of UpdatePlan conditions and Events beyond the phases and BlockedReason. */
-export const PlanReason = {
-  /** Every row is up to date without this plan sending anything. */
-  UpToDate: 'UpToDate',
-  /** The TeamsDevice controller holds this plan's update for later (a retry waiting for its backoff). */
-  UpdateScheduled: 'UpdateScheduled',
-  /** No TeamsDevice is named or selected. */
-  NoDevices: 'NoDevices',
-  Available: 'Available',
-  Suspended: 'Suspended',
-  Resumed: 'Resumed',
-} as const;
 
 /** The source a device records for the updates of a plan. */
 export function planSource(planName: string): string {

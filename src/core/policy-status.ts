@@ -2,19 +2,12 @@
 // and blackouts must be readable (the CRD schema checks their shapes; this checks what it cannot, and
 // anything `kubectl apply --validate=false` or an older CRD let through). A namespace without an
 // UpdatePolicy uses the defaults: there is nothing to reconcile for it.
-import { BlockedReason, ConditionType } from '../api/v1alpha1/reasons.js';
+import { ConditionType, PolicyReason } from '../api/v1alpha1/reasons.js';
 import type { UpdatePolicy, UpdatePolicySpec, UpdatePolicyStatus } from '../api/v1alpha1/updatepolicy.js';
 import { type Condition, type ConditionInput, setCondition } from './conditions.js';
 import type { StatusEvent } from './plan-status.js';
 import { remoteUpdatesAvailable, windowRules } from './policy.js';
 import { describeWindowProblems, isValidZone } from './windows.js';
-
-export const PolicyReason = {
-  Valid: 'Valid',
-  InvalidPolicy: BlockedReason.InvalidPolicy,
-  Available: 'Available',
-  RemoteUpdateUnavailable: BlockedReason.RemoteUpdateUnavailable,
-} as const;
 
 /** Everything wrong with a policy, as messages naming the field; empty when it is usable. */
 export function policyProblems(

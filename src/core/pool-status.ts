@@ -1,6 +1,6 @@
 // DeviceProxyPool: which devices a pool serves (the devices.json its proxies read) and its status.
 import type { DeviceProxyPool, DeviceProxyPoolStatus } from '../api/v1alpha1/deviceproxypool.js';
-import { ConditionType } from '../api/v1alpha1/reasons.js';
+import { ConditionType, PoolReason } from '../api/v1alpha1/reasons.js';
 import { type DeviceType, SIM_ANNOTATIONS, type TeamsDevice } from '../api/v1alpha1/teamsdevice.js';
 import { type Condition, type ConditionInput, setCondition } from './conditions.js';
 import type { StatusEvent } from './plan-status.js';
@@ -62,14 +62,6 @@ export function poolDevices(
     .map(poolDevice)
     .sort((a, b) => a.deviceId.localeCompare(b.deviceId));
 }
-
-export const PoolReason = {
-  ProxiesReady: 'ProxiesReady',
-  ProxiesNotReady: 'ProxiesNotReady',
-  ScaledToZero: 'ScaledToZero',
-  /** The Deployment or ConfigMap exists and is controlled by something else. */
-  ResourceConflict: 'ResourceConflict',
-} as const;
 
 export interface PoolStatusInput {
   pool: Pick<DeviceProxyPool, 'metadata' | 'spec' | 'status'>;

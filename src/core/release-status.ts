@@ -21,7 +21,7 @@ import type {
   FirmwareReleaseStatus,
   PhaseRollout,
 } from '../api/v1alpha1/firmwarerelease.js';
-import { ConditionType } from '../api/v1alpha1/reasons.js';
+import { ConditionType, ReleaseReason } from '../api/v1alpha1/reasons.js';
 import { type Component, PHASES, type Phase, type TeamsDevice } from '../api/v1alpha1/teamsdevice.js';
 import type { UpdatePolicySpec } from '../api/v1alpha1/updatepolicy.js';
 import { releaseAppliesTo } from './applicability.js';
@@ -40,16 +40,6 @@ import {
 import { compareVersions, sameVersion } from './versions.js';
 
 type HaltedNamespace = NonNullable<FirmwareReleaseStatus['halted']>[number];
-
-export const ReleaseReason = {
-  Verified: 'Verified',
-  UnknownVersion: 'UnknownVersion',
-  Paused: 'Paused',
-  FailureThresholdExceeded: 'FailureThresholdExceeded',
-  NotHalted: 'NotHalted',
-  RolloutHalted: 'RolloutHalted',
-  RolloutResumed: 'RolloutResumed',
-} as const;
 
 /** The phase delays shown in status.phases: those all governing policies agree on, else the defaults. */
 export function displayedPhaseDelays(policies: readonly UpdatePolicySpec[]): Record<Phase, number> {

@@ -4,7 +4,7 @@
 // collector does it; there is no finalizer). They are written with server-side apply, only when the cached
 // object lacks something the pool wants. An object of that name controlled by something else is left alone
 // and reported in the Ready condition. Status: readyReplicas from the Deployment, the number of devices.
-import type { DeviceProxyPool, TeamsDevice } from '../../api/v1alpha1/index.js';
+import { type DeviceProxyPool, PoolReason, type TeamsDevice } from '../../api/v1alpha1/index.js';
 import { namespaceOf } from '../../core/policy.js';
 import { decidePoolStatus, poolDevice, poolDevices, poolOf } from '../../core/pool-status.js';
 import { controllerOf } from '../../k8s/owner.js';
@@ -41,7 +41,7 @@ interface Owned {
   desired: PlainObject;
 }
 
-type Outcome = { object: PlainObject | undefined; wrote: 'Created' | 'Updated' | null; problem?: string };
+type Outcome = { object: PlainObject | undefined; wrote: PoolReason | null; problem?: string };
 
 /** Applies one owned object when it differs; leaves alone (with a problem) one controlled by someone else. */
 async function ensure(
@@ -69,7 +69,7 @@ async function ensure(
   }
   const object = await serverSideApply(ctx.client, owned.resource, owned.desired, rc.signal);
   rc.log.info({ kind: owned.resource.kind, name }, live ? 'proxy object updated' : 'proxy object created');
-  return { object, wrote: live ? 'Updated' : 'Created' };
+  return { object, wrote: live ? PoolReason.Updated : PoolReason.Created };
 }
 
 function poolReconciler(ctx: OperatorContext): Reconciler {
