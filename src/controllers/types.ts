@@ -37,7 +37,6 @@ import type { Informer } from '../runtime/informer.js';
 import type { OperatorMetrics } from '../runtime/metrics.js';
 import type { DeviceTransport } from '../transport/types.js';
 
-export const RESUME_ANNOTATION = 'teamsdevices.io/rollout-resumed-at';
 export const AGGREGATE_DEBOUNCE_MS = 2_000;
 
 /**

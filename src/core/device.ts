@@ -1,10 +1,5 @@
-import {
-  type Component,
-  type DeviceType,
-  type Phase,
-  SIM_ANNOTATIONS,
-  type TeamsDevice,
-} from '../api/v1alpha1/teamsdevice.js';
+import { SIM_ANNOTATIONS } from '../api/v1alpha1/annotations.js';
+import type { Component, DeviceType, Phase, TeamsDevice } from '../api/v1alpha1/teamsdevice.js';
 import type { UpdatePolicy, UpdatePolicySpec } from '../api/v1alpha1/updatepolicy.js';
 import { identityKey } from './applicability.js';
 import { effectiveZone, namespaceOf, type PolicyIndex, policyFor, windowRules } from './policy.js';

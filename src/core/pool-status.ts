@@ -1,7 +1,9 @@
 // DeviceProxyPool: which devices a pool serves (the devices.json its proxies read) and its status.
+
+import { SIM_ANNOTATIONS } from '../api/v1alpha1/annotations.js';
 import type { DeviceProxyPool, DeviceProxyPoolStatus } from '../api/v1alpha1/deviceproxypool.js';
 import { ConditionType, PoolReason } from '../api/v1alpha1/reasons.js';
-import { type DeviceType, SIM_ANNOTATIONS, type TeamsDevice } from '../api/v1alpha1/teamsdevice.js';
+import type { DeviceType, TeamsDevice } from '../api/v1alpha1/teamsdevice.js';
 import { type Condition, type ConditionInput, setCondition } from './conditions.js';
 import type { StatusEvent } from './plan-status.js';
 import { namespaceOf } from './policy.js';

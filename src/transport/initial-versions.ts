@@ -1,5 +1,6 @@
+import { SIM_ANNOTATIONS } from '../api/v1alpha1/annotations.js';
 import type { FirmwareRelease } from '../api/v1alpha1/firmwarerelease.js';
-import { type Component, SIM_ANNOTATIONS, type TeamsDevice } from '../api/v1alpha1/teamsdevice.js';
+import type { Component, TeamsDevice } from '../api/v1alpha1/teamsdevice.js';
 import { buildCatalog, Catalog } from '../core/catalog.js';
 import type { SimulatedDeviceInit } from '../proxy/simulated-device.js';
 

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import type { FirmwareRelease } from '../../src/api/v1alpha1/index.js';
+import { type FirmwareRelease, RESUME_ANNOTATION } from '../../src/api/v1alpha1/index.js';
 import { releaseController } from '../../src/controllers/release/index.js';
-import { RESUME_ANNOTATION } from '../../src/controllers/types.js';
 import { RELEASES, release, reported } from './harness.js';
 import { addDeviceRunning, applyPolicy, condition, firmwareOutcome, useController } from './scenario.js';
 

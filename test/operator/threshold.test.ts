@@ -1,8 +1,7 @@
 // The failure threshold: simulated devices failing 30% of installs halt the release in their namespace once
 // enough devices have finished, other namespaces carry on, and the rollout-resumed-at annotation resumes it.
 import { expect } from 'chai';
-import type { FirmwareRelease } from '../../src/api/v1alpha1/index.js';
-import { RESUME_ANNOTATION } from '../../src/controllers/types.js';
+import { type FirmwareRelease, RESUME_ANNOTATION } from '../../src/api/v1alpha1/index.js';
 import { resourcePath } from '../../src/k8s/resource.js';
 import { useLocalCluster } from '../support/cluster.js';
 import { RELEASES } from './fixtures.js';

@@ -1,3 +1,4 @@
+export * from './annotations.js';
 export * from './crds.js';
 export * from './deviceproxypool.js';
 export * from './firmwarerelease.js';

@@ -36,13 +36,6 @@ export type Component = (typeof COMPONENTS)[number];
 export type UpdateState = (typeof UPDATE_STATES)[number];
 export type Verification = (typeof VERIFICATIONS)[number];
 
-/** Annotations a simulated device starts from (DESIGN §2). */
-export const SIM_ANNOTATIONS = {
-  firmwareVersion: 'sim.teamsdevices.io/firmware-version',
-  teamsAppVersion: 'sim.teamsdevices.io/teams-app-version',
-  autoUpdateSupported: 'sim.teamsdevices.io/auto-update-supported',
-} as const;
-
 // MQTT topic segments cannot hold '/', '+' or '#'.
 const DEVICE_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$';
 

@@ -1,7 +1,7 @@
 // What a DeviceProxyPool runs: a Deployment of device proxies and a ConfigMap listing the pool's devices,
 // both controlled by the pool (ownerReferences), so deleting the pool deletes them (the garbage collector).
 import { createHash } from 'node:crypto';
-import type { DeviceProxyPool } from '../../api/v1alpha1/index.js';
+import { type DeviceProxyPool, POOL_LABEL, SIMULATOR_HASH_ANNOTATION } from '../../api/v1alpha1/index.js';
 import type { PoolDevice } from '../../core/pool-status.js';
 import { ownerReference } from '../../k8s/owner.js';
 import type { ResourceRef } from '../../k8s/resource.js';
@@ -27,7 +27,7 @@ export const LABELS = {
   name: 'app.kubernetes.io/name',
   component: 'app.kubernetes.io/component',
   managedBy: 'app.kubernetes.io/managed-by',
-  pool: 'teamsdevices.io/pool',
+  pool: POOL_LABEL,
 } as const;
 
 export const APP_NAME = 'teams-device-operator';
@@ -109,7 +109,7 @@ export function desiredDeployment(pool: DeviceProxyPool, image: string): PlainOb
       template: {
         metadata: {
           labels: labels(pool),
-          annotations: { 'teamsdevices.io/simulator-hash': simulatorHash },
+          annotations: { [SIMULATOR_HASH_ANNOTATION]: simulatorHash },
         },
         spec: {
           containers: [

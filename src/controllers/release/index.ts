@@ -7,7 +7,7 @@
 //   kubectl annotate fwr <release> --overwrite teamsdevices.io/rollout-resumed-at="$(date -u +%FT%TZ)"
 // A halt whose `since` is at or before that instant is lifted, and automatic attempts finished at or before it
 // no longer count towards the threshold. Moving the annotation forward again resumes a later halt.
-import type { FirmwareRelease, TeamsDevice } from '../../api/v1alpha1/index.js';
+import { type FirmwareRelease, RESUME_ANNOTATION, type TeamsDevice } from '../../api/v1alpha1/index.js';
 import { releaseAppliesTo } from '../../core/applicability.js';
 import { indexPolicies } from '../../core/policy.js';
 import { decideReleaseStatus } from '../../core/release-status.js';
@@ -21,7 +21,6 @@ import {
   type Enqueue,
   type OperatorContext,
   type OperatorInformers,
-  RESUME_ANNOTATION,
 } from '../types.js';
 
 export const RELEASE_CONTROLLER = 'firmwarerelease';
