@@ -44,9 +44,6 @@ export const AGGREGATE_DEBOUNCE_MS = 2_000;
  * them), so a controller finds the devices a release may apply to without scanning every device.
  */
 export const DEVICE_MODEL_INDEX = 'manufacturerModel';
-export function deviceModelKey(manufacturer: string, model: string): string {
-  return `${manufacturer.trim().toLowerCase()}\u0000${model.trim().toLowerCase()}`;
-}
 
 /** A Kubernetes object the operator reads but has no schema for (Deployment, ConfigMap). */
 export interface PlainObject {

@@ -1,4 +1,5 @@
 import type { FirmwareRelease } from '../api/v1alpha1/firmwarerelease.js';
+import { modelKey } from '../api/v1alpha1/keys.js';
 import type { DeviceFacts } from './device.js';
 
 /** The fields of a device that decide which releases apply to it. */
@@ -9,10 +10,7 @@ export type DeviceIdentity = Pick<DeviceFacts, 'type' | 'manufacturer' | 'model'
 
 /** One string for (type, manufacturer, model), case-insensitive where applicability is. */
 export function identityKey(device: DeviceIdentity): string {
-  return (
-    device.identityKey ??
-    `${device.type}\u0000${device.manufacturer.trim().toLowerCase()}\u0000${device.model.trim().toLowerCase()}`
-  );
+  return device.identityKey ?? `${device.type}\u0000${modelKey(device.manufacturer, device.model)}`;
 }
 
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();

@@ -1,4 +1,5 @@
 import { SIM_ANNOTATIONS } from '../api/v1alpha1/annotations.js';
+import { deviceIdOf } from '../api/v1alpha1/keys.js';
 import type { Component, DeviceType, Phase, TeamsDevice } from '../api/v1alpha1/teamsdevice.js';
 import type { UpdatePolicy, UpdatePolicySpec } from '../api/v1alpha1/updatepolicy.js';
 import { identityKey } from './applicability.js';
@@ -61,7 +62,7 @@ export function deviceFacts(device: TeamsDevice): DeviceFacts {
   return {
     namespace: namespaceOf(device.metadata),
     name: device.metadata.name,
-    deviceId: device.spec.deviceId ?? device.metadata.name,
+    deviceId: deviceIdOf(device),
     type: device.spec.type,
     manufacturer: device.spec.manufacturer,
     model: device.spec.model,

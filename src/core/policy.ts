@@ -1,3 +1,4 @@
+import { namespacedKey } from '../api/v1alpha1/keys.js';
 import type { TeamsDevice, TeamsDeviceSpec } from '../api/v1alpha1/teamsdevice.js';
 import type { UpdatePolicy, UpdatePolicySpec } from '../api/v1alpha1/updatepolicy.js';
 import type { WindowRules } from './windows.js';
@@ -31,7 +32,7 @@ export const DEFAULT_UPDATE_POLICY_SPEC: UpdatePolicySpec = deepFreeze({
 /** Index of policies by namespace and name, for looking up many devices. */
 export type PolicyIndex = ReadonlyMap<string, UpdatePolicySpec>;
 
-const key = (namespace: string, name: string) => `${namespace}/${name}`;
+const key = namespacedKey;
 
 export function namespaceOf(meta: { namespace?: string }): string {
   return meta.namespace ?? 'default';

@@ -2,6 +2,7 @@
 
 import { SIM_ANNOTATIONS } from '../api/v1alpha1/annotations.js';
 import type { DeviceProxyPool, DeviceProxyPoolStatus } from '../api/v1alpha1/deviceproxypool.js';
+import { deviceIdOf } from '../api/v1alpha1/keys.js';
 import { ConditionType, PoolReason } from '../api/v1alpha1/reasons.js';
 import type { DeviceType, TeamsDevice } from '../api/v1alpha1/teamsdevice.js';
 import { type Condition, type ConditionInput, setCondition } from './conditions.js';
@@ -43,7 +44,7 @@ function annotation(device: Pick<TeamsDevice, 'metadata'>, key: string): string 
 export function poolDevice(device: Pick<TeamsDevice, 'metadata' | 'spec'>): PoolDevice {
   return {
     name: device.metadata.name,
-    deviceId: device.spec.deviceId ?? device.metadata.name,
+    deviceId: deviceIdOf(device),
     type: device.spec.type,
     manufacturer: device.spec.manufacturer,
     model: device.spec.model,

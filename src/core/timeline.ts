@@ -1,4 +1,5 @@
 import type { FirmwareRelease } from '../api/v1alpha1/firmwarerelease.js';
+import { namespacedKey } from '../api/v1alpha1/keys.js';
 import { BlockedReason } from '../api/v1alpha1/reasons.js';
 import { COMPONENTS, type Component, type TeamsDevice } from '../api/v1alpha1/teamsdevice.js';
 import type { UpdatePlan } from '../api/v1alpha1/updateplan.js';
@@ -58,7 +59,7 @@ interface PlanEvent {
   row: PlanRow;
 }
 
-const deviceKey = (namespace: string, name: string) => `${namespace}/${name}`;
+const deviceKey = namespacedKey;
 
 function compareEntries(a: TimelineEntry, b: TimelineEntry): number {
   if (a.at !== b.at) {

@@ -8,13 +8,9 @@ import type {
   UpdatePlan,
   UpdatePolicy,
 } from '../api/v1alpha1/index.js';
+import { modelKey } from '../api/v1alpha1/keys.js';
 import { CONFIG_MAPS, DEPLOYMENTS, PROXY_LABEL_SELECTOR } from '../controllers/pool/objects.js';
-import {
-  DEVICE_MODEL_INDEX,
-  deviceModelKey,
-  type OperatorInformers,
-  type PlainObject,
-} from '../controllers/types.js';
+import { DEVICE_MODEL_INDEX, type OperatorInformers, type PlainObject } from '../controllers/types.js';
 import type { ResourceRef } from '../k8s/resource.js';
 import { TEAMS_RESOURCES } from '../k8s/resource.js';
 import { dropManagedFields, StringInterner } from '../runtime/informer.js';
@@ -38,7 +34,7 @@ export function createInformers(manager: Manager): OperatorInformers {
         return cached;
       },
       indexers: {
-        [DEVICE_MODEL_INDEX]: (device) => [deviceModelKey(device.spec.manufacturer, device.spec.model)],
+        [DEVICE_MODEL_INDEX]: (device) => [modelKey(device.spec.manufacturer, device.spec.model)],
       },
     }),
     releases: manager.informer<FirmwareRelease>(teamsResource('FirmwareRelease')),

@@ -4,7 +4,7 @@
 // behaves as the simulator settings of its DeviceProxyPool say (the pool defaults when the pool does not
 // exist). A pool change gives its devices the new behaviour; a deleted TeamsDevice removes its device.
 import type { Logger } from 'pino';
-import type { DeviceProxyPool, TeamsDevice } from '../api/v1alpha1/index.js';
+import { type DeviceProxyPool, deviceIdOf, objectKey, type TeamsDevice } from '../api/v1alpha1/index.js';
 import type { OperatorInformers } from '../controllers/types.js';
 import { buildCatalog, type Catalog } from '../core/catalog.js';
 import type { SimulatorBehaviour } from '../proxy/simulated-device.js';
@@ -16,11 +16,6 @@ export const DEFAULT_SIMULATOR: Readonly<SimulatorBehaviour> = Object.freeze({
   installSeconds: 120,
   failurePercent: 0,
 });
-
-/** The MQTT identity of a TeamsDevice: spec.deviceId, else its name. */
-export function deviceIdOf(device: Pick<TeamsDevice, 'metadata' | 'spec'>): string {
-  return device.spec?.deviceId || device.metadata.name;
-}
 
 /** The behaviour of the simulated devices of a pool (defaults for a missing pool or field). */
 export function simulatorBehaviour(pool: Pick<DeviceProxyPool, 'spec'> | undefined): SimulatorBehaviour {
@@ -94,7 +89,7 @@ export class SimulatedFleet {
   }
 
   private upsert(device: TeamsDevice): void {
-    const key = `${device.metadata.namespace ?? ''}/${device.metadata.name}`;
+    const key = objectKey(device);
     const deviceId = deviceIdOf(device);
     try {
       const pool = this.informers.pools.get(poolOf(device), device.metadata.namespace);
@@ -122,7 +117,7 @@ export class SimulatedFleet {
   }
 
   private remove(device: TeamsDevice): void {
-    const key = `${device.metadata.namespace ?? ''}/${device.metadata.name}`;
+    const key = objectKey(device);
     const deviceId = this.ids.get(key) ?? deviceIdOf(device);
     this.ids.delete(key);
     this.transport.removeDevice(deviceId);

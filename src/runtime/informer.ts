@@ -9,19 +9,13 @@
 // stops for good on the first error and does not say when it has synced.
 
 import pino, { type Logger } from 'pino';
+import { namespacedKey, objectKey } from '../api/v1alpha1/keys.js';
 import type { KubeClient, Query, WatchEventType } from '../k8s/client.js';
 import { ApiError, isGone } from '../k8s/errors.js';
 import type { KubeObject } from '../k8s/object.js';
 import { apiVersionOf, type ResourceRef, resourcePath } from '../k8s/resource.js';
 import { type Clock, RealClock, setTimerIn, sleep } from './clock.js';
 import type { InformerMetrics, OperatorMetrics } from './metrics.js';
-
-/** "namespace/name", or "name" for a cluster-scoped object: the key of caches and work queues. */
-export function objectKey(obj: KubeObject): string {
-  const name = obj.metadata?.name ?? '';
-  const namespace = obj.metadata?.namespace;
-  return namespace ? `${namespace}/${name}` : name;
-}
 
 export function splitKey(key: string): { namespace?: string; name: string } {
   const slash = key.indexOf('/');
@@ -233,7 +227,7 @@ export class Informer<T extends KubeObject> {
   }
 
   get(name: string, namespace?: string): T | undefined {
-    return this.store.get(namespace && this.resource.namespaced ? `${namespace}/${name}` : name);
+    return this.store.get(namespacedKey(this.resource.namespaced ? namespace : undefined, name));
   }
 
   getByKey(key: string): T | undefined {

@@ -8,6 +8,7 @@
 // An elector that lost leadership does not run again: the manager stops and the process restarts.
 
 import pino, { type Logger } from 'pino';
+import { namespacedKey } from '../api/v1alpha1/keys.js';
 import type { KubeClient } from '../k8s/client.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../k8s/errors.js';
 import type { KubeObject } from '../k8s/object.js';
@@ -87,7 +88,7 @@ export class LeaderElector {
     this.path = resourcePath(LEASES, { namespace: options.namespace, name: options.name });
     this.clock = options.clock;
     this.log = (options.logger ?? pino({ level: 'silent' })).child({
-      lease: `${options.namespace}/${options.name}`,
+      lease: namespacedKey(options.namespace, options.name),
       identity: options.identity,
     });
     this.metrics = options.metrics;

@@ -17,8 +17,8 @@ import type {
   UpdatePolicy,
   UpdatePolicySpec,
 } from '../../src/api/v1alpha1/index.js';
+import { deviceIdOf } from '../../src/api/v1alpha1/keys.js';
 import { createDeviceController, type DeviceControllerOptions } from '../../src/controllers/device/index.js';
-import { deviceIdOf } from '../../src/controllers/execution/device-ids.js';
 import type {
   Enqueue,
   OperatorContext,

@@ -2,11 +2,10 @@
 // devices for 120 days, and every update it completed is the one `preview` computes for the same YAML, at
 // the instant preview computes, phase after phase, never inside business hours.
 import { expect } from 'chai';
-import type { HistoryEntry, TeamsDevice } from '../../src/api/v1alpha1/index.js';
+import { deviceIdOf, type HistoryEntry, type TeamsDevice } from '../../src/api/v1alpha1/index.js';
 import { effectiveZone, policyFor, windowRules } from '../../src/core/policy.js';
 import { planTimeline, type TimelineEntry } from '../../src/core/timeline.js';
 import { isAllowed } from '../../src/core/windows.js';
-import { deviceIdOf } from '../../src/operator/index.js';
 import { useLocalCluster } from '../support/cluster.js';
 import { addDays, applyExamples, exampleFleet, listDevices } from './fixtures.js';
 import { OperatorHarness, type SendRecord } from './harness.js';

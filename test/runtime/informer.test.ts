@@ -1,9 +1,10 @@
 import { expect } from 'chai';
+import { objectKey } from '../../src/api/v1alpha1/keys.js';
 import type { KubeClient } from '../../src/k8s/client.js';
 import type { KubeObject } from '../../src/k8s/object.js';
 import { resourcePath, TEAMS_RESOURCES } from '../../src/k8s/resource.js';
 import { FakeClock } from '../../src/runtime/clock.js';
-import { enqueueHandlers, Informer, objectKey, WATCH_TIMEOUT_GRACE_MS } from '../../src/runtime/informer.js';
+import { enqueueHandlers, Informer, WATCH_TIMEOUT_GRACE_MS } from '../../src/runtime/informer.js';
 import { teamsDevice } from '../support/manifests.js';
 import { useRuntimeCluster } from './cluster.js';
 import { eventually, silentLogger } from './support.js';

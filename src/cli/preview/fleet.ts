@@ -1,7 +1,13 @@
 // Turns loaded documents into the Fleet the core plans over: validated, defaulted, one object per name.
 // Devices keep status.reported and the simulator annotations as read: the core picks the running versions
 // from them (status.reported field by field, else the annotations).
-import type { FirmwareRelease, TeamsDevice, UpdatePlan, UpdatePolicy } from '../../api/v1alpha1/index.js';
+import {
+  type FirmwareRelease,
+  namespacedKey,
+  type TeamsDevice,
+  type UpdatePlan,
+  type UpdatePolicy,
+} from '../../api/v1alpha1/index.js';
 import type { Fleet } from '../../core/timeline.js';
 import { admit } from './admission.js';
 import { semanticProblems } from './checks.js';
@@ -18,9 +24,11 @@ export interface BuiltFleet {
 }
 
 function missingPolicyWarnings(fleet: Fleet): string[] {
-  const policies = new Set(fleet.policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`));
+  const policies = new Set(fleet.policies.map((p) => namespacedKey(p.metadata.namespace, p.metadata.name)));
   return fleet.devices
-    .filter((d) => d.spec.policy !== 'default' && !policies.has(`${d.metadata.namespace}/${d.spec.policy}`))
+    .filter(
+      (d) => d.spec.policy !== 'default' && !policies.has(namespacedKey(d.metadata.namespace, d.spec.policy)),
+    )
     .map(
       (d) =>
         `warning: TeamsDevice ${d.metadata.namespace}/${d.metadata.name} names UpdatePolicy "${d.spec.policy}", ` +

@@ -1,5 +1,5 @@
 // The closing lines of the human output: how many updates, from where, in which phase, and why not.
-import { PHASES, type TeamsDevice } from '../../api/v1alpha1/index.js';
+import { namespacedKey, PHASES, type TeamsDevice } from '../../api/v1alpha1/index.js';
 import type { PreviewRow } from './rows.js';
 import { hang, plural } from './text.js';
 
@@ -14,11 +14,14 @@ function count(values: readonly string[], order: readonly string[] = []): string
 
 export function renderSummary(rows: readonly PreviewRow[], devices: readonly TeamsDevice[]): string[] {
   const phaseOf = new Map(
-    devices.map((d) => [`${d.metadata.namespace}/${d.metadata.name}`, d.spec.firmwareAutoUpdate.phase]),
+    devices.map((d) => [
+      namespacedKey(d.metadata.namespace, d.metadata.name),
+      d.spec.firmwareAutoUpdate.phase,
+    ]),
   );
   const scheduled = rows.filter((r) => r.at !== null);
   const blocked = rows.filter((r) => r.at === null);
-  const phases = scheduled.map((r) => phaseOf.get(`${r.namespace}/${r.device}`) ?? 'unknown device');
+  const phases = scheduled.map((r) => phaseOf.get(namespacedKey(r.namespace, r.device)) ?? 'unknown device');
   const months = scheduled.map((r) => (r.at ?? '').slice(0, 7));
   const label = (name: string) => `  ${name.padEnd(11)}`;
   return [

@@ -5,8 +5,9 @@
 //   informer caches; what the device last said, from the transport (DeviceStateStore);
 // - decide: src/core/device-lifecycle.ts decideDevice, the same rules as planTimeline;
 // - apply: status first (Sent before the command goes out), then transport.send, then Events and metrics.
+
+import { objectKey } from '../../api/v1alpha1/keys.js';
 import { isInFlight } from '../../core/device-progress.js';
-import { deviceKeyOf } from '../execution/device-ids.js';
 import { UpdateExecutor } from '../execution/executor.js';
 import type { ControllerFactory, ControllerRegistration, OperatorContext } from '../types.js';
 import { deviceMetrics } from './metrics.js';
@@ -44,8 +45,8 @@ export function createDeviceController(
     inFlight: (namespace) =>
       informers.devices
         .list(namespace)
-        .filter((device) => isInFlight(written.freshest(deviceKeyOf(device), device)?.status?.update))
-        .map(deviceKeyOf),
+        .filter((device) => isInFlight(written.freshest(objectKey(device), device)?.status?.update))
+        .map(objectKey),
   });
   const reconciler = new DeviceReconciler(
     ctx,

@@ -1,6 +1,7 @@
 // The TeamsDevice reconciler: gather (informer caches and the device state store) -> decide (src/core
 // decideDevice) -> apply (status first, then the command, then Events and metrics).
 import { type TeamsDevice, TeamsDeviceKind } from '../../api/v1alpha1/index.js';
+import { deviceIdOf } from '../../api/v1alpha1/keys.js';
 import { buildCatalog, type Catalog } from '../../core/catalog.js';
 import {
   type DeviceDecision,
@@ -15,7 +16,6 @@ import { retryOnConflict } from '../../k8s/retry.js';
 import { patchStatus } from '../../k8s/status.js';
 import type { ReconcileContext, ReconcileOutcome, Reconciler } from '../../runtime/controller.js';
 import { splitKey } from '../../runtime/informer.js';
-import { deviceIdOf } from '../execution/device-ids.js';
 import type { UpdateExecutor } from '../execution/executor.js';
 import type { OperatorContext } from '../types.js';
 import type { DeviceMetrics } from './metrics.js';

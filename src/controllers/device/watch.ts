@@ -2,11 +2,16 @@
 // spec or halted namespaces change what every device may get); a policy or plan spec change (the devices of
 // that namespace, the plan's before and after selection); a state message or command event from the device
 // (subscribed by the executor).
-import type { FirmwareRelease, TeamsDevice, UpdatePlan, UpdatePolicy } from '../../api/v1alpha1/index.js';
+import {
+  type FirmwareRelease,
+  objectKey,
+  type TeamsDevice,
+  type UpdatePlan,
+  type UpdatePolicy,
+} from '../../api/v1alpha1/index.js';
 import { selectPlanDevices } from '../../core/manual.js';
 import { namespaceOf } from '../../core/policy.js';
 import { jsonEqual } from '../../k8s/json.js';
-import { deviceKeyOf } from '../execution/device-ids.js';
 import type { UpdateExecutor } from '../execution/executor.js';
 import type { Enqueue, OperatorInformers } from '../types.js';
 
@@ -29,7 +34,7 @@ export function watchDevices(
   /** Whether an update is only the echo of this controller's own status write (nothing to decide again). */
   ownWrite: (key: string, old: TeamsDevice, device: TeamsDevice) => boolean = () => false,
 ): void {
-  const keyOf = (device: TeamsDevice) => deviceKeyOf(device);
+  const keyOf = (device: TeamsDevice) => objectKey(device);
   informers.devices.addEventHandler({
     add: (device) => enqueue(keyOf(device)),
     update: (old, device) => {

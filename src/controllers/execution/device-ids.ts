@@ -1,22 +1,12 @@
 // deviceId (the identity on MQTT) -> TeamsDevice key ("namespace/name"), kept from the device informer.
-import type { TeamsDevice } from '../../api/v1alpha1/index.js';
-
-/** The MQTT identity of a TeamsDevice: spec.deviceId, else its name. */
-export function deviceIdOf(device: Pick<TeamsDevice, 'metadata' | 'spec'>): string {
-  return device.spec?.deviceId || device.metadata.name;
-}
-
-export function deviceKeyOf(device: Pick<TeamsDevice, 'metadata'>): string {
-  const ns = device.metadata.namespace;
-  return ns ? `${ns}/${device.metadata.name}` : device.metadata.name;
-}
+import { deviceIdOf, objectKey, type TeamsDevice } from '../../api/v1alpha1/index.js';
 
 export class DeviceIdIndex {
   private readonly byId = new Map<string, string>();
   private readonly byKey = new Map<string, string>();
 
   set(device: Pick<TeamsDevice, 'metadata' | 'spec'>): void {
-    const key = deviceKeyOf(device);
+    const key = objectKey(device);
     const id = deviceIdOf(device);
     const previous = this.byKey.get(key);
     if (previous !== undefined && previous !== id && this.byId.get(previous) === key)
@@ -26,7 +16,7 @@ export class DeviceIdIndex {
   }
 
   delete(device: Pick<TeamsDevice, 'metadata'>): void {
-    const key = deviceKeyOf(device);
+    const key = objectKey(device);
     const id = this.byKey.get(key);
     this.byKey.delete(key);
     if (id !== undefined && this.byId.get(id) === key) this.byId.delete(id);

@@ -3,7 +3,7 @@
 // devices of its namespace, their policies and the releases from the caches, decides the status with
 // src/core/plan-status.ts, writes it when it changed, records the Event of a phase transition after the
 // write, and comes back when a scheduled row or a release comes due.
-import type { TeamsDevice, UpdatePlan } from '../../api/v1alpha1/index.js';
+import { namespacedKey, type TeamsDevice, type UpdatePlan } from '../../api/v1alpha1/index.js';
 import { buildCatalog } from '../../core/catalog.js';
 import { decidePlanStatus } from '../../core/plan-status.js';
 import { indexPolicies, namespaceOf } from '../../core/policy.js';
@@ -20,7 +20,7 @@ import {
 export const PLAN_CONTROLLER = 'updateplan';
 
 /** The work-queue key of a plan: namespace/name. */
-const keyOf = (plan: UpdatePlan) => `${namespaceOf(plan.metadata)}/${plan.metadata.name}`;
+const keyOf = (plan: UpdatePlan) => namespacedKey(namespaceOf(plan.metadata), plan.metadata.name);
 /** Our API types keep timestamps as the strings the server sends; client-node's types say Date. */
 
 /** Whether a plan names or selects a device (of its namespace). */

@@ -1,7 +1,7 @@
 // The UpdatePolicy controller: says whether a policy is usable (its zone, business hours and blackouts, see
 // src/core/policy-status.ts) in the Ready condition, with observedGeneration and an Event on a transition.
 // A namespace without a policy uses the defaults: there is nothing to reconcile for it.
-import { ConditionType, type UpdatePolicy } from '../../api/v1alpha1/index.js';
+import { ConditionType, namespacedKey, type UpdatePolicy } from '../../api/v1alpha1/index.js';
 import { namespaceOf } from '../../core/policy.js';
 import { decidePolicyStatus } from '../../core/policy-status.js';
 import { patchStatus } from '../../k8s/status.js';
@@ -32,7 +32,7 @@ export const policyController: ControllerFactory = (ctx) => ({
   name: POLICY_CONTROLLER,
   reconciler: policyReconciler(ctx),
   watch: (enqueue) => {
-    const key = (policy: UpdatePolicy) => `${namespaceOf(policy.metadata)}/${policy.metadata.name}`;
+    const key = (policy: UpdatePolicy) => namespacedKey(namespaceOf(policy.metadata), policy.metadata.name);
     ctx.informers.policies.addEventHandler({
       add: (policy) => enqueue(key(policy)),
       update: (_old, policy) => enqueue(key(policy)),

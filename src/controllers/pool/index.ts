@@ -4,7 +4,12 @@
 // collector does it; there is no finalizer). They are written with server-side apply, only when the cached
 // object lacks something the pool wants. An object of that name controlled by something else is left alone
 // and reported in the Ready condition. Status: readyReplicas from the Deployment, the number of devices.
-import { type DeviceProxyPool, PoolReason, type TeamsDevice } from '../../api/v1alpha1/index.js';
+import {
+  type DeviceProxyPool,
+  namespacedKey,
+  PoolReason,
+  type TeamsDevice,
+} from '../../api/v1alpha1/index.js';
 import { namespaceOf } from '../../core/policy.js';
 import { decidePoolStatus, poolDevice, poolDevices, poolOf } from '../../core/pool-status.js';
 import { controllerOf } from '../../k8s/owner.js';
@@ -33,7 +38,7 @@ import {
 export const POOL_CONTROLLER = 'deviceproxypool';
 
 /** Our API types keep timestamps as the strings the server sends; client-node's types say Date. */
-const keyOf = (pool: DeviceProxyPool) => `${namespaceOf(pool.metadata)}/${pool.metadata.name}`;
+const keyOf = (pool: DeviceProxyPool) => namespacedKey(namespaceOf(pool.metadata), pool.metadata.name);
 
 interface Owned {
   resource: ResourceRef;
@@ -132,14 +137,15 @@ function poolKeyOf(obj: PlainObject): string | undefined {
   const namespace = obj.metadata?.namespace;
   if (!namespace) return undefined;
   const controller = controllerOf(obj);
-  if (controller?.kind === 'DeviceProxyPool') return `${namespace}/${controller.name}`;
+  if (controller?.kind === 'DeviceProxyPool') return namespacedKey(namespace, controller.name);
   const labels = (obj.metadata?.labels ?? {}) as Record<string, string>;
-  if (labels[LABELS.component] === PROXY_COMPONENT && labels[LABELS.pool]) {
-    return `${namespace}/${labels[LABELS.pool]}`;
+  const labelled = labels[LABELS.pool];
+  if (labels[LABELS.component] === PROXY_COMPONENT && labelled) {
+    return namespacedKey(namespace, labelled);
   }
   const kind = obj.kind === 'ConfigMap' ? 'ConfigMap' : 'Deployment';
   const pool = poolOfObjectName(kind, obj.metadata?.name ?? '');
-  return pool ? `${namespace}/${pool}` : undefined;
+  return pool ? namespacedKey(namespace, pool) : undefined;
 }
 
 function watchPools(ctx: OperatorContext, enqueue: Enqueue): void {
@@ -151,7 +157,7 @@ function watchPools(ctx: OperatorContext, enqueue: Enqueue): void {
   informers.deployments.addEventHandler(enqueueHandlers(enqueue, poolKeyOf));
   informers.configMaps.addEventHandler(enqueueHandlers(enqueue, poolKeyOf));
   const later = (device: TeamsDevice) =>
-    enqueue.after(`${namespaceOf(device.metadata)}/${poolOf(device)}`, AGGREGATE_DEBOUNCE_MS);
+    enqueue.after(namespacedKey(namespaceOf(device.metadata), poolOf(device)), AGGREGATE_DEBOUNCE_MS);
   // Only what devices.json holds matters: status writes (most device changes) do not.
   const listed = (device: TeamsDevice) =>
     JSON.stringify([namespaceOf(device.metadata), poolOf(device), poolDevice(device)]);

@@ -7,7 +7,12 @@
 //   kubectl annotate fwr <release> --overwrite teamsdevices.io/rollout-resumed-at="$(date -u +%FT%TZ)"
 // A halt whose `since` is at or before that instant is lifted, and automatic attempts finished at or before it
 // no longer count towards the threshold. Moving the annotation forward again resumes a later halt.
-import { type FirmwareRelease, RESUME_ANNOTATION, type TeamsDevice } from '../../api/v1alpha1/index.js';
+import {
+  type FirmwareRelease,
+  modelKey,
+  RESUME_ANNOTATION,
+  type TeamsDevice,
+} from '../../api/v1alpha1/index.js';
 import { releaseAppliesTo } from '../../core/applicability.js';
 import { indexPolicies } from '../../core/policy.js';
 import { decideReleaseStatus } from '../../core/release-status.js';
@@ -17,7 +22,6 @@ import {
   AGGREGATE_DEBOUNCE_MS,
   type ControllerFactory,
   DEVICE_MODEL_INDEX,
-  deviceModelKey,
   type Enqueue,
   type OperatorContext,
   type OperatorInformers,
@@ -40,7 +44,7 @@ function candidateDevices(informers: OperatorInformers, release: FirmwareRelease
   if (manufacturer === undefined || !models || models.length === 0 || !devices.hasIndex(DEVICE_MODEL_INDEX)) {
     return devices.list();
   }
-  const keys = new Set(models.map((model) => deviceModelKey(manufacturer, model)));
+  const keys = new Set(models.map((model) => modelKey(manufacturer, model)));
   return [...keys].flatMap((key) => devices.byIndex(DEVICE_MODEL_INDEX, key));
 }
 
