@@ -1,6 +1,7 @@
 // The conditions of a TeamsDevice: Ready, Online, UpdateAvailable, Updating, AutoUpdateBlocked and
 // RemoteUpdateAvailable, in the shape of metav1.Condition (setCondition keeps lastTransitionTime unless the
 // status flips).
+import { isInFlightState } from '../api/v1alpha1/in-flight.js';
 import { BlockedReason, ConditionType, DeviceReason } from '../api/v1alpha1/reasons.js';
 import type { AvailableUpdate, InFlightUpdate } from '../api/v1alpha1/teamsdevice.js';
 import type { UpdatePolicySpec } from '../api/v1alpha1/updatepolicy.js';
@@ -126,7 +127,7 @@ function updateAvailable(f: ConditionFacts): ConditionInput {
 
 function updating(f: ConditionFacts): ConditionInput {
   const u = f.update;
-  if (u && (u.state === 'Sent' || u.state === 'Downloading' || u.state === 'Installing')) {
+  if (u && isInFlightState(u.state)) {
     return {
       type: ConditionType.Updating,
       status: 'True',

@@ -12,6 +12,7 @@
 // retry.backoffMinutes (automatic ones then for the next allowed instant). Nothing is sent in GCC-High, to an
 // offline device, or without a concurrency slot.
 import type { Artifact } from '../api/v1alpha1/firmwarerelease.js';
+import type { InFlightState } from '../api/v1alpha1/in-flight.js';
 import { DeviceReason } from '../api/v1alpha1/reasons.js';
 import type {
   Component,
@@ -155,7 +156,7 @@ function viewOf(device: TeamsDevice, policy: UpdatePolicySpec): DeviceView {
 /** The update in flight after the latest event: still running (perhaps sent again), or finished. */
 function advanceInFlight(
   s: Step,
-  current: InFlightUpdate & { state: 'Sent' | 'Downloading' | 'Installing' },
+  current: InFlightUpdate & { state: InFlightState },
 ): { update: InFlightUpdate | null; send?: UpdateToSend; finished?: FinishedUpdate } {
   const { input, view, wake } = s;
   const now = input.now;

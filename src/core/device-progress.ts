@@ -1,6 +1,7 @@
 // The update in flight on a device (status.update in Sent, Downloading or Installing), moved along by the
 // command events the device proxy reports, by the version the device reports, and by the timeout; and how
 // often its progress is written (coalesceProgress).
+import { type InFlightState, isInFlightState } from '../api/v1alpha1/in-flight.js';
 import { ConditionType } from '../api/v1alpha1/reasons.js';
 import type { InFlightUpdate, TeamsDeviceStatus } from '../api/v1alpha1/teamsdevice.js';
 import type { UpdatePolicySpec } from '../api/v1alpha1/updatepolicy.js';
@@ -20,14 +21,11 @@ export interface ObservedCommandEvent {
   ts: string;
 }
 
-export const IN_FLIGHT_STATES = ['Sent', 'Downloading', 'Installing'] as const;
-export type InFlightState = (typeof IN_FLIGHT_STATES)[number];
-
 /** Whether a status.update is in flight: sent and not finished (a Scheduled retry is not). */
 export function isInFlight(
   update: InFlightUpdate | null | undefined,
 ): update is InFlightUpdate & { state: InFlightState } {
-  return !!update && (IN_FLIGHT_STATES as readonly string[]).includes(update.state);
+  return !!update && isInFlightState(update.state);
 }
 
 const RANK: Record<InFlightState, number> = { Sent: 0, Downloading: 1, Installing: 2 };

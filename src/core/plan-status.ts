@@ -14,6 +14,7 @@
 // A due row keeps the effectiveAt it first had, so reconciling again later does not rewrite it to `now`;
 // likewise scheduledFor of an immediate plan is the instant the operator first saw its current generation.
 import type { FirmwareRelease } from '../api/v1alpha1/firmwarerelease.js';
+import { isInFlightState } from '../api/v1alpha1/in-flight.js';
 import { BlockedReason, ConditionType, PlanConditionType, PlanReason } from '../api/v1alpha1/reasons.js';
 import type { Component, TeamsDevice } from '../api/v1alpha1/teamsdevice.js';
 import type {
@@ -42,7 +43,6 @@ export function planSource(planName: string): string {
   return `UpdatePlan/${planName}`;
 }
 
-const IN_FLIGHT: ReadonlySet<PlanRowState> = new Set(['Sent', 'Downloading', 'Installing']);
 /** Refusals that end by themselves: the row waits instead of being skipped. */
 const WAITING_REASONS: ReadonlySet<string> = new Set([BlockedReason.Suspended, BlockedReason.VersionUnknown]);
 
@@ -186,7 +186,7 @@ export function countRows(rows: readonly PlanDeviceRow[]): RowCounts {
     else if (row.state === 'Skipped') {
       counts.skipped++;
       if (row.reason === BlockedReason.UpToDate) counts.upToDate++;
-    } else if (IN_FLIGHT.has(row.state) || row.reason === PlanReason.UpdateScheduled) counts.inFlight++;
+    } else if (isInFlightState(row.state) || row.reason === PlanReason.UpdateScheduled) counts.inFlight++;
     else if (row.state === 'Pending') counts.pending++;
     else counts.scheduled++;
   }

@@ -2,6 +2,7 @@ export * from './annotations.js';
 export * from './crds.js';
 export * from './deviceproxypool.js';
 export * from './firmwarerelease.js';
+export * from './in-flight.js';
 export * from './keys.js';
 export * from './kind.js';
 export * from './reasons.js';
