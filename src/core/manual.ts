@@ -60,21 +60,26 @@ export function planSchedule(spec: Pick<UpdatePlanSpec, 'schedule'>): PlanSchedu
   }
 }
 
+/** Whether a plan names (devices.names) or selects (devices.selector) a device of its namespace. */
+export function planSelects(
+  plan: Pick<UpdatePlan, 'metadata' | 'spec'>,
+  device: Pick<TeamsDevice, 'metadata'>,
+): boolean {
+  if (namespaceOf(plan.metadata) !== namespaceOf(device.metadata)) return false;
+  const { names, selector } = plan.spec.devices;
+  if (((names ?? []) as string[]).includes(device.metadata.name)) return true;
+  return selector !== undefined && matchesSelector(device.metadata.labels, selector);
+}
+
 /** The plan's devices: those named in devices.names and those its selector matches (their union), by name. */
 export function selectPlanDevices(
   plan: Pick<UpdatePlan, 'metadata' | 'spec'>,
   devices: readonly TeamsDevice[],
 ): { selected: TeamsDevice[]; missing: string[] } {
-  const namespace = namespaceOf(plan.metadata);
-  const { selector } = plan.spec.devices;
   const wanted = new Set((plan.spec.devices.names ?? []) as string[]);
   const byName = new Map<string, TeamsDevice>();
   for (const device of devices) {
-    if (namespaceOf(device.metadata) !== namespace) continue;
-    const name = device.metadata.name;
-    if (wanted.has(name) || (selector && matchesSelector(device.metadata.labels, selector))) {
-      byName.set(name, device);
-    }
+    if (planSelects(plan, device)) byName.set(device.metadata.name, device);
   }
   const missing = [...wanted].filter((name) => !byName.has(name)).sort();
   const selected = [...byName.values()].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));

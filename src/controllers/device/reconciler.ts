@@ -8,7 +8,7 @@ import {
   type DeviceDecisionOptions,
   decideDevice,
 } from '../../core/device-lifecycle.js';
-import { selectPlanDevices } from '../../core/manual.js';
+import { planSelects } from '../../core/manual.js';
 import { namespaceOf, policyFor } from '../../core/policy.js';
 import { isNotFound } from '../../k8s/errors.js';
 import { resourceOfKind, resourcePath } from '../../k8s/resource.js';
@@ -118,9 +118,7 @@ export class DeviceReconciler implements Reconciler {
     const { informers } = this.ctx;
     const namespace = namespaceOf(device.metadata);
     const policy = policyFor(device, informers.policies.list(namespace));
-    const plans = informers.plans
-      .list(namespace)
-      .filter((plan) => selectPlanDevices(plan, [device]).selected.length > 0);
+    const plans = informers.plans.list(namespace).filter((plan) => planSelects(plan, device));
     const deviceId = deviceIdOf(device);
     const { store, ledger } = this.executor;
     const commandId = device.status?.update?.commandId;

@@ -5,9 +5,9 @@
 // write, and comes back when a scheduled row or a release comes due.
 import { namespacedKey, type TeamsDevice, type UpdatePlan } from '../../api/v1alpha1/index.js';
 import { buildCatalog } from '../../core/catalog.js';
+import { planSelects } from '../../core/manual.js';
 import { decidePlanStatus } from '../../core/plan-status.js';
 import { indexPolicies, namespaceOf } from '../../core/policy.js';
-import { matchesSelector } from '../../core/selector.js';
 import { patchStatus } from '../../k8s/status.js';
 import type { Reconciler } from '../../runtime/controller.js';
 import {
@@ -22,14 +22,6 @@ export const PLAN_CONTROLLER = 'updateplan';
 /** The work-queue key of a plan: namespace/name. */
 const keyOf = (plan: UpdatePlan) => namespacedKey(namespaceOf(plan.metadata), plan.metadata.name);
 /** Our API types keep timestamps as the strings the server sends; client-node's types say Date. */
-
-/** Whether a plan names or selects a device (of its namespace). */
-export function planSelects(plan: UpdatePlan, device: TeamsDevice): boolean {
-  if (namespaceOf(plan.metadata) !== namespaceOf(device.metadata)) return false;
-  const { names, selector } = plan.spec.devices;
-  if (((names ?? []) as string[]).includes(device.metadata.name)) return true;
-  return selector !== undefined && matchesSelector(device.metadata.labels, selector);
-}
 
 function planReconciler(ctx: OperatorContext): Reconciler {
   const { informers, client, recorder } = ctx;
