@@ -6,10 +6,8 @@
  * reached at no instant (clocks spring forward over it), one, or two (clocks fall back over it).
  */
 import { IANAZone } from 'luxon';
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from './instant.js';
 
-export const MINUTE_MS = 60_000;
-export const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 /** Offsets remembered per zone (one per UTC hour) before the memo starts over: about a year. */
 const MEMO_HOURS = 8_192;
 /** Zones remembered before the memo starts over. */
@@ -36,12 +34,12 @@ export class ZoneClock {
 
   /** Offset from UTC at `instant`, in milliseconds, east positive. */
   offsetMs(instant: number): number {
-    const hour = Math.floor(instant / HOUR_MS);
+    const hour = Math.floor(instant / MS_PER_HOUR);
     let offset = this.#hourOffsets.get(hour);
     if (offset === undefined) {
       // No zone changes its offset twice within an hour: equal ends mean one offset for the hour, else NaN.
-      const first = this.#exactOffsetMs(hour * HOUR_MS);
-      offset = first === this.#exactOffsetMs((hour + 1) * HOUR_MS - 1) ? first : Number.NaN;
+      const first = this.#exactOffsetMs(hour * MS_PER_HOUR);
+      offset = first === this.#exactOffsetMs((hour + 1) * MS_PER_HOUR - 1) ? first : Number.NaN;
       if (this.#hourOffsets.size >= MEMO_HOURS) this.#hourOffsets.clear();
       this.#hourOffsets.set(hour, offset);
     }
@@ -81,8 +79,8 @@ export class ZoneClock {
 
   /** The instants at which local time reads `wall`, ascending, and the offsets a day either side. */
   #occurrences(wall: number): { instants: number[]; before: number; after: number } {
-    const before = this.offsetMs(wall - DAY_MS);
-    const after = this.offsetMs(wall + DAY_MS);
+    const before = this.offsetMs(wall - MS_PER_DAY);
+    const after = this.offsetMs(wall + MS_PER_DAY);
     const instants: number[] = [];
     // When both are valid, clocks fell back: before > after, so wall - before comes first.
     for (const offset of new Set([before, after])) {
@@ -104,7 +102,7 @@ export class ZoneClock {
   }
 
   #exactOffsetMs(instant: number): number {
-    return Math.round(this.#zone.offset(instant) * MINUTE_MS);
+    return Math.round(this.#zone.offset(instant) * MS_PER_MINUTE);
   }
 }
 
@@ -140,23 +138,23 @@ export function parseWallTime(text: string): number | null {
   return wallOfFields(WALL_TIME.exec(text));
 }
 
-/** The day number (wall / DAY_MS) of 'YYYY-MM-DD', or null when it is malformed or no real date. */
+/** The day number (wall / MS_PER_DAY) of 'YYYY-MM-DD', or null when it is malformed or no real date. */
 export function parseLocalDate(text: string): number | null {
   const wall = wallOfFields(DATE.exec(text));
-  return wall === null ? null : wall / DAY_MS;
+  return wall === null ? null : wall / MS_PER_DAY;
 }
 
 /** Minutes after midnight of 'HH:MM' (00:00–23:59), or null. */
 export function parseClockMinutes(text: string): number | null {
   const wall = wallOfFields(CLOCK.exec(text), [1970, 1, 1]);
-  return wall === null ? null : wall / MINUTE_MS;
+  return wall === null ? null : wall / MS_PER_MINUTE;
 }
 
 /** ISO 8601 at seconds precision with the zone's offset at that instant, e.g. 2026-12-05T18:00:00+01:00. */
 export function formatWithOffset(instant: number, clock: ZoneClock): string {
   const second = Math.floor(instant / 1000) * 1000;
   const offset = clock.offsetMs(second);
-  const minutes = Math.round(Math.abs(offset) / MINUTE_MS);
+  const minutes = Math.round(Math.abs(offset) / MS_PER_MINUTE);
   const hhmm = `${two(Math.floor(minutes / 60))}:${two(minutes % 60)}`;
   return `${new Date(second + offset).toISOString().slice(0, 19)}${offset < 0 ? '-' : '+'}${hhmm}`;
 }

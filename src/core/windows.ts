@@ -11,12 +11,11 @@
  * Pure: instants come in as Date objects (never mutated), nothing reads the clock.
  */
 import { WEEKDAYS, type Weekday } from '../api/v1alpha1/updatepolicy.js';
+import { MS_PER_DAY, MS_PER_MINUTE } from './instant.js';
 import {
-  DAY_MS,
   formatWithOffset,
   knownZone,
   LocalTimeError,
-  MINUTE_MS,
   parseClockMinutes,
   parseLocalDate,
   parseWallTime,
@@ -66,7 +65,7 @@ export function isAllowed(instant: Date, rules: WindowRules): boolean {
 export function nextAllowedInstant(from: Date, rules: WindowRules): Date | null {
   const compiled = compile(rules);
   const start = instantMs(from);
-  const horizon = start + NEXT_ALLOWED_HORIZON_DAYS * DAY_MS;
+  const horizon = start + NEXT_ALLOWED_HORIZON_DAYS * MS_PER_DAY;
   // Every step leaves one window or one merged blackout behind for good, and at most one window starts
   // each day; the cap only makes "never loops forever" obvious.
   const maxSteps = 2 * NEXT_ALLOWED_HORIZON_DAYS + compiled.blackouts.length + 16;
@@ -107,15 +106,17 @@ export function describeWindowProblems(rules: WindowRules): string[] {
 /** Null when `instant` is allowed; otherwise the end of the blackout or window it is in (later than it). */
 function blockedUntil(instant: number, rules: CompiledRules): number | null {
   const { clock, hours } = rules;
-  const day = Math.floor(clock.wallOf(instant) / DAY_MS);
+  const day = Math.floor(clock.wallOf(instant) / MS_PER_DAY);
   const blackout = rules.blackouts.find(({ first, last }) => first <= day && day <= last);
-  if (blackout) return clock.endOfTimesBefore((blackout.last + 1) * DAY_MS);
+  if (blackout) return clock.endOfTimesBefore((blackout.last + 1) * MS_PER_DAY);
   if (hours === null) return null;
   const wraps = hours.end < hours.start;
   for (const startDay of wraps ? [day - 1, day] : [day]) {
     if (!rules.days[weekdayIndex(startDay)]) continue;
-    const start = clock.firstInstantAtOrAfter(startDay * DAY_MS + hours.start * MINUTE_MS);
-    const end = clock.endOfTimesBefore((wraps ? startDay + 1 : startDay) * DAY_MS + hours.end * MINUTE_MS);
+    const start = clock.firstInstantAtOrAfter(startDay * MS_PER_DAY + hours.start * MS_PER_MINUTE);
+    const end = clock.endOfTimesBefore(
+      (wraps ? startDay + 1 : startDay) * MS_PER_DAY + hours.end * MS_PER_MINUTE,
+    );
     if (start <= instant && instant < end) return end;
   }
   return null;

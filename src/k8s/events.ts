@@ -3,12 +3,12 @@
 // instead of creating another. Recording is best effort: failures are logged, never thrown.
 
 import pino, { type Logger } from 'pino';
+import { toIsoSeconds } from '../core/instant.js';
 import type { Clock } from '../runtime/clock.js';
 import type { KubeClient } from './client.js';
 import { isNotFound } from './errors.js';
 import type { KubeObject } from './object.js';
 import { EVENTS, resourcePath } from './resource.js';
-import { formatTime } from './time.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -103,7 +103,7 @@ export class EventRecorder {
     reason: string,
     message: string,
   ): Promise<void> {
-    const now = formatTime(this.clock.now());
+    const now = toIsoSeconds(this.clock.now());
     const seen = this.seen.get(key);
     try {
       if (seen) {

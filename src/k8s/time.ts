@@ -1,10 +1,5 @@
 // Kubernetes timestamps: metav1.Time is RFC 3339 in whole seconds, metav1.MicroTime has six fractional digits.
-import { toIsoSeconds } from '../core/instant.js';
-
-/** metav1.Time: 'YYYY-MM-DDTHH:MM:SSZ'. */
-export function formatTime(date: Date): string {
-  return toIsoSeconds(date);
-}
+// metav1.Time is toIsoSeconds (src/core/instant.ts), the one format status and Events share.
 
 /** metav1.MicroTime: 'YYYY-MM-DDTHH:MM:SS.ffffffZ' (a Date holds milliseconds; the rest is zeros). */
 export function formatMicroTime(date: Date): string {

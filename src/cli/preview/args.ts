@@ -1,10 +1,10 @@
 // Flags of `teams-device-operator preview`, parsed once into a frozen object.
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
+import { MS_PER_DAY } from '../../core/instant.js';
 import { UsageError } from './errors.js';
 
 export const DEFAULT_HORIZON_DAYS = 120;
-const DAY_MS = 24 * 60 * 60 * 1000;
 const FLAGS = { aboutFlags: true };
 
 export interface PreviewOptions {
@@ -92,7 +92,7 @@ export function parsePreviewArgs(argv: readonly string[], currentTime: () => Dat
   const now = values.now === undefined ? currentTime() : parseInstant('now', values.now);
   const until =
     values.until === undefined
-      ? new Date(now.getTime() + DEFAULT_HORIZON_DAYS * DAY_MS)
+      ? new Date(now.getTime() + DEFAULT_HORIZON_DAYS * MS_PER_DAY)
       : parseInstant('until', values.until);
   if (until.getTime() <= now.getTime()) {
     throw new UsageError(

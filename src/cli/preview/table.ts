@@ -1,5 +1,6 @@
 // The human output: one section per namespace, one group per device, every line within 120 columns.
 import type { TeamsDevice } from '../../api/v1alpha1/index.js';
+import { MS_PER_DAY } from '../../core/instant.js';
 import type { TimelineEntry } from '../../core/timeline.js';
 import { explainReason } from './reasons.js';
 import { sortRows } from './rows.js';
@@ -86,7 +87,7 @@ function namespaceSection(
 
 export function renderTable(input: TableInput): string {
   const entries = sortRows(input.entries);
-  const days = Math.round((input.until.getTime() - input.now.getTime()) / 86_400_000);
+  const days = Math.round((input.until.getTime() - input.now.getTime()) / MS_PER_DAY);
   const lines = [
     ...wrap(
       `Preview from ${formatInstant(input.now)} to ${formatInstant(input.until)} (${days} days): ` +
