@@ -1,33 +1,8 @@
+import { DEFAULT_UPDATE_POLICY_SPEC } from '../api/v1alpha1/defaults.js';
 import { namespacedKey } from '../api/v1alpha1/keys.js';
 import type { TeamsDevice, TeamsDeviceSpec } from '../api/v1alpha1/teamsdevice.js';
 import type { UpdatePolicy, UpdatePolicySpec } from '../api/v1alpha1/updatepolicy.js';
 import type { WindowRules } from './windows.js';
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/** The UpdatePolicy defaults of DESIGN §2; a namespace without the named policy behaves as if it had this one. */
-export const DEFAULT_UPDATE_POLICY_SPEC: UpdatePolicySpec = deepFreeze({
-  phaseDelayDays: { test: 0, general: 30, final: 90 },
-  businessHours: {
-    days: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'],
-    start: '08:00',
-    end: '18:00',
-  },
-  blackouts: [],
-  rolloutSpreadDays: 14,
-  maxConcurrentUpdates: 50,
-  retry: { maxAttempts: 3, backoffMinutes: 60 },
-  updateTimeoutMinutes: 120,
-  failureThreshold: { percent: 10, minDevices: 10 },
-  cloud: 'Commercial',
-  defaultTimeZone: 'UTC',
-});
 
 /** Index of policies by namespace and name, for looking up many devices. */
 export type PolicyIndex = ReadonlyMap<string, UpdatePolicySpec>;

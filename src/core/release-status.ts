@@ -16,6 +16,8 @@
 // annotate the release teamsdevices.io/rollout-resumed-at: "<RFC 3339 instant>" with an instant at or after
 // the halt's `since`. Attempts finished at or before that instant no longer count, so the rollout resumes
 // and halts again only if the failures come back.
+
+import { DEFAULT_UPDATE_POLICY_SPEC } from '../api/v1alpha1/defaults.js';
 import type {
   FirmwareRelease,
   FirmwareReleaseStatus,
@@ -30,13 +32,7 @@ import { runningState } from './device.js';
 import { toIsoSeconds } from './instant.js';
 import { phaseDelayDays, phaseStartMs } from './phases.js';
 import type { StatusEvent } from './plan-status.js';
-import {
-  DEFAULT_UPDATE_POLICY_SPEC,
-  lookupPolicy,
-  namespaceOf,
-  type PolicyIndex,
-  policyFor,
-} from './policy.js';
+import { lookupPolicy, namespaceOf, type PolicyIndex, policyFor } from './policy.js';
 import { compareVersions, sameVersion } from './versions.js';
 
 type HaltedNamespace = NonNullable<FirmwareReleaseStatus['halted']>[number];

@@ -2,5 +2,5 @@ export { CONTROLLERS, enqueueFor, registerControllers } from './controllers.js';
 export { createInformers } from './informers.js';
 export { clientFromConfig, withKeepAlive } from './kube.js';
 export { COMPONENT, DEFAULT_IMAGE, type Operator, type OperatorOptions, startOperator } from './operator.js';
-export { DEFAULT_SIMULATOR, SimulatedFleet, simulatorBehaviour } from './simulated-fleet.js';
+export { SimulatedFleet, simulatorBehaviour } from './simulated-fleet.js';
 export { createTransport, TransportUnavailableError } from './transport.js';

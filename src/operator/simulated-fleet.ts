@@ -4,18 +4,17 @@
 // behaves as the simulator settings of its DeviceProxyPool say (the pool defaults when the pool does not
 // exist). A pool change gives its devices the new behaviour; a deleted TeamsDevice removes its device.
 import type { Logger } from 'pino';
-import { type DeviceProxyPool, deviceIdOf, objectKey, type TeamsDevice } from '../api/v1alpha1/index.js';
+import {
+  DEFAULT_SIMULATOR,
+  type DeviceProxyPool,
+  deviceIdOf,
+  objectKey,
+  type TeamsDevice,
+} from '../api/v1alpha1/index.js';
 import type { OperatorInformers } from '../controllers/types.js';
 import { buildCatalog, type Catalog } from '../core/catalog.js';
 import type { SimulatorBehaviour } from '../proxy/simulated-device.js';
 import { initialVersionsFor, type MemoryTransport } from '../transport/memory.js';
-
-/** DeviceProxyPool spec.simulator defaults (DESIGN §2). */
-export const DEFAULT_SIMULATOR: Readonly<SimulatorBehaviour> = Object.freeze({
-  downloadSeconds: 60,
-  installSeconds: 120,
-  failurePercent: 0,
-});
 
 /** The behaviour of the simulated devices of a pool (defaults for a missing pool or field). */
 export function simulatorBehaviour(pool: Pick<DeviceProxyPool, 'spec'> | undefined): SimulatorBehaviour {

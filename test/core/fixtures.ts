@@ -1,4 +1,6 @@
 // Builders of defaulted API objects (as the API server returns them) for the tests of src/core.
+
+import { DEFAULT_UPDATE_POLICY_SPEC } from '../../src/api/v1alpha1/defaults.js';
 import type { FirmwareRelease } from '../../src/api/v1alpha1/firmwarerelease.js';
 import type {
   Component,
@@ -12,7 +14,6 @@ import type { UpdatePlan, UpdatePlanSpec } from '../../src/api/v1alpha1/updatepl
 import type { UpdatePolicy, UpdatePolicySpec } from '../../src/api/v1alpha1/updatepolicy.js';
 import { buildCatalog, type Catalog } from '../../src/core/catalog.js';
 import { type DeviceView, deviceView } from '../../src/core/device.js';
-import { DEFAULT_UPDATE_POLICY_SPEC } from '../../src/core/policy.js';
 
 export const API = 'teamsdevices.io/v1alpha1' as const;
 export const SHA = 'a'.repeat(64);

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
+import { DEFAULT_UPDATE_POLICY_SPEC } from '../../src/api/v1alpha1/defaults.js';
 import { UpdatePolicySpec } from '../../src/api/v1alpha1/updatepolicy.js';
 import { deviceFacts, deviceView, runningState } from '../../src/core/device.js';
 import {
-  DEFAULT_UPDATE_POLICY_SPEC,
   effectiveZone,
   indexPolicies,
   policyFor,

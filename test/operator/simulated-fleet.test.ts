@@ -1,8 +1,8 @@
 // `run --transport memory`: the MemoryTransport's simulated devices follow the TeamsDevices of the cluster,
 // start from their simulator annotations, and behave as their DeviceProxyPool's simulator settings say.
 import { expect } from 'chai';
+import { DEFAULT_SIMULATOR } from '../../src/api/v1alpha1/defaults.js';
 import { resourcePath } from '../../src/k8s/resource.js';
-import { DEFAULT_SIMULATOR } from '../../src/operator/index.js';
 import { useLocalCluster } from '../support/cluster.js';
 import { DEVICES, POOLS } from './fixtures.js';
 import { OperatorHarness } from './harness.js';

@@ -1,5 +1,6 @@
 export * from './annotations.js';
 export * from './crds.js';
+export * from './defaults.js';
 export * from './deviceproxypool.js';
 export * from './firmwarerelease.js';
 export * from './in-flight.js';
