@@ -1,21 +1,22 @@
 // The transport's counters on /metrics (read at scrape time from DeviceTransport.stats): commands sent, device
 // messages received, and malformed payloads dropped (DESIGN §4: counted and logged, never a crash).
 import { Counter, type Registry } from 'prom-client';
+import { METRIC_PREFIX } from '../runtime/metrics.js';
 import type { DeviceTransport, TransportStats } from '../transport/types.js';
 
 const COUNTERS: ReadonlyArray<{ name: string; help: string; stat: keyof TransportStats }> = [
   {
-    name: 'tdo_transport_commands_sent_total',
+    name: `${METRIC_PREFIX}transport_commands_sent_total`,
     help: 'Update commands handed to the transport.',
     stat: 'sent',
   },
   {
-    name: 'tdo_transport_messages_received_total',
+    name: `${METRIC_PREFIX}transport_messages_received_total`,
     help: 'Valid state and event messages received from devices.',
     stat: 'received',
   },
   {
-    name: 'tdo_transport_messages_malformed_total',
+    name: `${METRIC_PREFIX}transport_messages_malformed_total`,
     help: 'Device messages (or topics) that failed validation and were dropped.',
     stat: 'malformed',
   },

@@ -4,6 +4,12 @@
 import { Counter, collectDefaultMetrics, exponentialBuckets, Gauge, Histogram, Registry } from 'prom-client';
 import type { WorkQueueMetrics } from './workqueue.js';
 
+/**
+ * The prefix of the operator's own metrics. The workqueue_*, controller_runtime_* and leader_election_* names
+ * are client-go's and controller-runtime's, kept as they are because dashboards expect them.
+ */
+export const METRIC_PREFIX = 'tdo_';
+
 const RECONCILE_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 7.5, 10, 15, 20, 30, 45, 60,
 ];
@@ -117,19 +123,19 @@ export class OperatorMetrics {
       registers,
     });
     this.informerLists = new Counter({
-      name: 'informer_lists_total',
+      name: `${METRIC_PREFIX}informer_lists_total`,
       help: 'Full lists an informer made (the first one, and relists after 410 Gone or errors).',
       labelNames: ['resource'],
       registers,
     });
     this.informerEvents = new Counter({
-      name: 'informer_watch_events_total',
+      name: `${METRIC_PREFIX}informer_watch_events_total`,
       help: 'Watch events an informer received, by type.',
       labelNames: ['resource', 'type'],
       registers,
     });
     this.informerRestarts = new Counter({
-      name: 'informer_restarts_total',
+      name: `${METRIC_PREFIX}informer_restarts_total`,
       help: 'Times an informer restarted its list/watch, by reason (gone: 410, error: anything else).',
       labelNames: ['resource', 'reason'],
       registers,

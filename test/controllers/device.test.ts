@@ -496,11 +496,9 @@ describe('TeamsDevice controller', function () {
       'UpdateSucceeded: Firmware 122.15.0.36 -> 122.15.0.40 (Auto, attempt 1) succeeded in 3m0s (started 2026-11-02T17:00:00Z): installed Firmware 122.15.0.40',
     ]);
     const metrics = (await h.metrics?.text()) ?? '';
+    expect(metrics).to.include('tdo_updates_sent_total{component="Firmware",phase="Test",source="Auto"} 1');
     expect(metrics).to.include(
-      'teamsdevice_updates_sent_total{component="Firmware",phase="Test",source="Auto"} 1',
-    );
-    expect(metrics).to.include(
-      'teamsdevice_updates_succeeded_total{component="Firmware",phase="Test",source="Auto"} 1',
+      'tdo_updates_succeeded_total{component="Firmware",phase="Test",source="Auto"} 1',
     );
 
     // Nothing more to do: no command, no write, however long we wait.

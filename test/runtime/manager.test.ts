@@ -91,7 +91,7 @@ describe('Manager against the embedded control plane', () => {
       'controller_runtime_reconcile_total{controller="device",result="success"} 2',
     );
     expect(metrics.body).to.include('leader_election_master_status{name="main"} 1');
-    expect(metrics.body).to.include('informer_lists_total{resource="teamsdevices.teamsdevices.io"} 1');
+    expect(metrics.body).to.include('tdo_informer_lists_total{resource="teamsdevices.teamsdevices.io"} 1');
     expect((await probe(manager, '/nothing')).status).to.equal(404);
 
     const proc = new EventEmitter();

@@ -2,6 +2,7 @@
 // component, phase and source kind; commands re-sent; slots in use per namespace; status writes.
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Component, Phase } from '../../api/v1alpha1/index.js';
+import { METRIC_PREFIX } from '../../runtime/metrics.js';
 
 type UpdateLabels = 'component' | 'phase' | 'source';
 
@@ -26,36 +27,36 @@ export function deviceMetrics(registry: Registry | undefined): DeviceMetrics | u
   const registers = [registry];
   const labelNames: UpdateLabels[] = ['component', 'phase', 'source'];
   const sent = new Counter({
-    name: 'teamsdevice_updates_sent_total',
+    name: `${METRIC_PREFIX}updates_sent_total`,
     help: 'Update commands sent to devices (first send of each attempt), by component, phase and source.',
     labelNames,
     registers,
   });
   const succeeded = new Counter({
-    name: 'teamsdevice_updates_succeeded_total',
+    name: `${METRIC_PREFIX}updates_succeeded_total`,
     help: 'Update attempts that succeeded, by component, phase and source.',
     labelNames,
     registers,
   });
   const failed = new Counter({
-    name: 'teamsdevice_updates_failed_total',
+    name: `${METRIC_PREFIX}updates_failed_total`,
     help: 'Update attempts that failed (device failure, rejection or timeout), by component, phase and source.',
     labelNames,
     registers,
   });
   const resent = new Counter({
-    name: 'teamsdevice_commands_resent_total',
+    name: `${METRIC_PREFIX}commands_resent_total`,
     help: 'Commands sent again under the same id because nothing was heard of them.',
     labelNames: ['component'],
     registers,
   });
   const writes = new Counter({
-    name: 'teamsdevice_status_writes_total',
+    name: `${METRIC_PREFIX}status_writes_total`,
     help: 'TeamsDevice status patches sent.',
     registers,
   });
   const slots = new Gauge({
-    name: 'teamsdevice_updates_in_flight',
+    name: `${METRIC_PREFIX}updates_in_flight`,
     help: 'Updates in flight (concurrency slots held) per namespace.',
     labelNames: ['namespace'],
     registers,
