@@ -5,7 +5,7 @@ import { DeviceIdIndex } from '../../src/controllers/execution/device-ids.js';
 import { UpdateExecutor, updateCommand } from '../../src/controllers/execution/executor.js';
 import { ConcurrencyLedger } from '../../src/controllers/execution/ledger.js';
 import { DeviceStateStore } from '../../src/controllers/execution/state-store.js';
-import type { UpdateToSend } from '../../src/core/device-lifecycle.js';
+import type { UpdateToSend } from '../../src/core/device/decide.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { MemoryTransport } from '../../src/transport/memory.js';
 import type { CommandEvent } from '../../src/transport/types.js';

@@ -5,7 +5,7 @@
 //   informer caches; what the device last said, from the transport (DeviceStateStore);
 // - decide: src/core/device-lifecycle.ts decideDevice, the same rules as planTimeline;
 // - apply: status first (Sent before the command goes out), then transport.send, then Events and metrics.
-import { isInFlight } from '../../core/device-progress.js';
+import { isInFlight } from '../../core/device/progress.js';
 import { deviceKeyOf } from '../execution/device-ids.js';
 import { UpdateExecutor } from '../execution/executor.js';
 import type { ControllerFactory, ControllerRegistration, OperatorContext } from '../types.js';

@@ -1,14 +1,10 @@
 // The TeamsDevice reconciler: gather (informer caches and the device state store) -> decide (src/core
 // decideDevice) -> apply (status first, then the command, then Events and metrics).
 import { type TeamsDevice, TeamsDeviceKind } from '../../api/v1alpha1/index.js';
-import { buildCatalog, type Catalog } from '../../core/catalog.js';
-import {
-  type DeviceDecision,
-  type DeviceDecisionOptions,
-  decideDevice,
-} from '../../core/device-lifecycle.js';
-import { selectPlanDevices } from '../../core/manual.js';
-import { namespaceOf, policyFor } from '../../core/policy.js';
+import { type DeviceDecision, type DeviceDecisionOptions, decideDevice } from '../../core/device/decide.js';
+import { buildCatalog, type Catalog } from '../../core/rules/catalog.js';
+import { selectPlanDevices } from '../../core/rules/manual.js';
+import { namespaceOf, policyFor } from '../../core/rules/policies.js';
 import { isNotFound } from '../../k8s/errors.js';
 import { resourceOfKind, resourcePath } from '../../k8s/resource.js';
 import { retryOnConflict } from '../../k8s/retry.js';

@@ -4,10 +4,10 @@
 // src/core/plan-status.ts, writes it when it changed, records the Event of a phase transition after the
 // write, and comes back when a scheduled row or a release comes due.
 import type { TeamsDevice, UpdatePlan } from '../../api/v1alpha1/index.js';
-import { buildCatalog } from '../../core/catalog.js';
-import { decidePlanStatus } from '../../core/plan-status.js';
-import { indexPolicies, namespaceOf } from '../../core/policy.js';
-import { matchesSelector } from '../../core/selector.js';
+import { decidePlanStatus } from '../../core/plan/decide.js';
+import { buildCatalog } from '../../core/rules/catalog.js';
+import { indexPolicies, namespaceOf } from '../../core/rules/policies.js';
+import { matchesSelector } from '../../core/shared/selector.js';
 import { patchStatus } from '../../k8s/status.js';
 import type { Reconciler } from '../../runtime/controller.js';
 import {

@@ -2,8 +2,8 @@
 // src/core/policy-status.ts) in the Ready condition, with observedGeneration and an Event on a transition.
 // A namespace without a policy uses the defaults: there is nothing to reconcile for it.
 import { ConditionType, type UpdatePolicy } from '../../api/v1alpha1/index.js';
-import { namespaceOf } from '../../core/policy.js';
-import { decidePolicyStatus } from '../../core/policy-status.js';
+import { decidePolicyStatus } from '../../core/policy/decide.js';
+import { namespaceOf } from '../../core/rules/policies.js';
 import { patchStatus } from '../../k8s/status.js';
 import type { Reconciler } from '../../runtime/controller.js';
 import type { ControllerFactory, OperatorContext } from '../types.js';

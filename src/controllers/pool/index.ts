@@ -5,8 +5,8 @@
 // object lacks something the pool wants. An object of that name controlled by something else is left alone
 // and reported in the Ready condition. Status: readyReplicas from the Deployment, the number of devices.
 import type { DeviceProxyPool, TeamsDevice } from '../../api/v1alpha1/index.js';
-import { namespaceOf } from '../../core/policy.js';
-import { decidePoolStatus, poolDevice, poolDevices, poolOf } from '../../core/pool-status.js';
+import { decidePoolStatus, poolDevice, poolDevices, poolOf } from '../../core/pool/decide.js';
+import { namespaceOf } from '../../core/rules/policies.js';
 import { controllerOf } from '../../k8s/owner.js';
 import type { ResourceRef } from '../../k8s/resource.js';
 import { patchStatus } from '../../k8s/status.js';

@@ -8,9 +8,9 @@
 // A halt whose `since` is at or before that instant is lifted, and automatic attempts finished at or before it
 // no longer count towards the threshold. Moving the annotation forward again resumes a later halt.
 import type { FirmwareRelease, TeamsDevice } from '../../api/v1alpha1/index.js';
-import { releaseAppliesTo } from '../../core/applicability.js';
-import { indexPolicies } from '../../core/policy.js';
-import { decideReleaseStatus } from '../../core/release-status.js';
+import { decideReleaseStatus } from '../../core/release/decide.js';
+import { releaseAppliesTo } from '../../core/rules/applicability.js';
+import { indexPolicies } from '../../core/rules/policies.js';
 import { patchStatus } from '../../k8s/status.js';
 import type { Reconciler } from '../../runtime/controller.js';
 import {
