@@ -1,8 +1,11 @@
 import type { FirmwareRelease } from '../../api/v1alpha1/firmwarerelease.js';
-import type { DeviceFacts } from './device-view.js';
+import type { DeviceType } from '../../api/v1alpha1/teamsdevice.js';
 
-/** The fields of a device that decide which releases apply to it. */
-export type DeviceIdentity = Pick<DeviceFacts, 'type' | 'manufacturer' | 'model'> & {
+/** The fields of a device that decide which releases apply to it (DeviceFacts has them, and TeamsDevice spec). */
+export type DeviceIdentity = {
+  type: DeviceType;
+  manufacturer: string;
+  model: string;
   /** identityKey of these fields, when already computed (DeviceFacts carries it). */
   identityKey?: string;
 };
