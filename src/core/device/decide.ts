@@ -21,6 +21,7 @@ import type {
 } from '../../api/v1alpha1/teamsdevice.js';
 import type { UpdatePlan } from '../../api/v1alpha1/updateplan.js';
 import type { UpdatePolicySpec } from '../../api/v1alpha1/updatepolicy.js';
+import type { Decision } from '../decision.js';
 import { availableUpdates } from '../rules/available-updates.js';
 import type { Catalog } from '../rules/catalog.js';
 import { type DeviceView, deviceFacts, runningState } from '../rules/device-view.js';
@@ -109,12 +110,12 @@ export interface UpdateToSend {
   resend: boolean;
 }
 
-export interface DeviceDecision {
-  status: TeamsDeviceStatus;
+/**
+ * The shape every decision has (status, events, requeueAfterMs until the next instant that matters: a due
+ * time, a retry, a timeout, a resend), plus what only a device decides: the command to send and the slot.
+ */
+export interface DeviceDecision extends Decision<TeamsDeviceStatus> {
   send?: UpdateToSend;
-  events: DeviceEvent[];
-  /** Milliseconds until the next instant that matters (a due time, a retry, a timeout, a resend). */
-  requeueAfterMs?: number;
   /** The device holds a concurrency slot after this decision: its update is Sent, Downloading or Installing. */
   inFlight: boolean;
   /** An update is due but waits for a concurrency slot (the caller wakes the device when one frees). */

@@ -2,16 +2,14 @@
 // a failure), and the condition changes worth knowing (online flips, automatic updates blocked, a due update
 // waiting for its device). The start of an update is no Event: status.update (Sent, startedAt), the Updating
 // condition, the log and the updates-sent metric show it; routine waiting for a concurrency slot neither.
+import type { StatusEvent } from '../decision.js';
 import type { Condition } from '../shared/conditions.js';
 import { toIsoSeconds } from '../shared/instant.js';
 import type { ClassifiedCandidate } from './candidates.js';
 import { DeviceEventReason, DeviceReason } from './reasons.js';
 
-export interface DeviceEvent {
-  type: 'Normal' | 'Warning';
-  reason: string;
-  message: string;
-}
+/** An Event of a device decision: the StatusEvent every decision returns. */
+export type DeviceEvent = StatusEvent;
 
 /** The attempt that finished in a decision. */
 export interface FinishedUpdate {

@@ -23,19 +23,13 @@ import type {
   UpdatePlan,
   UpdatePlanStatus,
 } from '../../api/v1alpha1/updateplan.js';
+import { type Decision, requeueAfter, type StatusEvent } from '../decision.js';
 import type { Catalog } from '../rules/catalog.js';
 import { type PlanRow, planSchedule, resolvePlan } from '../rules/manual.js';
 import { lookupPolicy, namespaceOf, type PolicyIndex, remoteUpdatesAvailable } from '../rules/policies.js';
 import { sameVersion } from '../rules/versions.js';
 import { type Condition, type ConditionInput, setCondition } from '../shared/conditions.js';
 import { toIsoSeconds } from '../shared/instant.js';
-
-/** An Event a decision asks for; recorded after the status write. */
-export interface StatusEvent {
-  type: 'Normal' | 'Warning';
-  reason: string;
-  message: string;
-}
 
 /** Condition types of UpdatePlan beyond ConditionType. */
 export const PlanConditionType = { Suspended: 'Suspended' } as const;
@@ -235,13 +229,11 @@ export interface PlanStatusInput {
   now: Date;
 }
 
-export interface PlanDecision {
-  status: UpdatePlanStatus;
-  /** Events to record once the status is written (a phase or Ready transition). */
-  events: StatusEvent[];
-  /** The next instant at which the status changes by itself (a row or a release comes due); null if none. */
-  wakeAt: Date | null;
-}
+/**
+ * The plan's status, the Events of a phase or Ready transition, and requeueAfterMs until the next instant at
+ * which the status changes by itself (the schedule, a row or a release comes due); absent if none.
+ */
+export type PlanDecision = Decision<UpdatePlanStatus>;
 
 const MAX_LISTED = 5;
 
@@ -431,5 +423,5 @@ export function decidePlanStatus(input: PlanStatusInput): PlanDecision {
       message: `phase ${phase}: ${ready.message ?? ''}`,
     });
   }
-  return { status, events, wakeAt };
+  return { status, events, ...requeueAfter(wakeAt, now) };
 }

@@ -4,7 +4,7 @@
 // UpdatePolicy uses the defaults: there is nothing to reconcile for it.
 import { BlockedReason, ConditionType } from '../../api/v1alpha1/reasons.js';
 import type { UpdatePolicy, UpdatePolicySpec, UpdatePolicyStatus } from '../../api/v1alpha1/updatepolicy.js';
-import type { StatusEvent } from '../plan/decide.js';
+import type { Decision, StatusEvent } from '../decision.js';
 import { remoteUpdatesAvailable, windowRules } from '../rules/policies.js';
 import { describeWindowProblems, isValidZone } from '../rules/windows.js';
 import { type Condition, type ConditionInput, setCondition } from '../shared/conditions.js';
@@ -29,10 +29,7 @@ export function policyProblems(
   return problems;
 }
 
-export interface PolicyDecision {
-  status: UpdatePolicyStatus;
-  events: StatusEvent[];
-}
+export type PolicyDecision = Decision<UpdatePolicyStatus>;
 
 /** The status of an UpdatePolicy at `now` and the Event of a Ready transition. */
 export function decidePolicyStatus(

@@ -2,7 +2,7 @@
 import type { DeviceProxyPool, DeviceProxyPoolStatus } from '../../api/v1alpha1/deviceproxypool.js';
 import { ConditionType } from '../../api/v1alpha1/reasons.js';
 import { type DeviceType, SIM_ANNOTATIONS, type TeamsDevice } from '../../api/v1alpha1/teamsdevice.js';
-import type { StatusEvent } from '../plan/decide.js';
+import type { Decision, StatusEvent } from '../decision.js';
 import { namespaceOf } from '../rules/policies.js';
 import { type Condition, type ConditionInput, setCondition } from '../shared/conditions.js';
 
@@ -81,10 +81,7 @@ export interface PoolStatusInput {
   now: Date;
 }
 
-export interface PoolDecision {
-  status: DeviceProxyPoolStatus;
-  events: StatusEvent[];
-}
+export type PoolDecision = Decision<DeviceProxyPoolStatus>;
 
 /** The status of a pool and the Event of a Ready transition. */
 export function decidePoolStatus(input: PoolStatusInput): PoolDecision {

@@ -24,7 +24,7 @@ import type {
 import { ConditionType } from '../../api/v1alpha1/reasons.js';
 import { type Component, PHASES, type Phase, type TeamsDevice } from '../../api/v1alpha1/teamsdevice.js';
 import type { UpdatePolicySpec } from '../../api/v1alpha1/updatepolicy.js';
-import type { StatusEvent } from '../plan/decide.js';
+import { type Decision, requeueAfter, type StatusEvent } from '../decision.js';
 import { releaseAppliesTo } from '../rules/applicability.js';
 import { runningState } from '../rules/device-view.js';
 import { phaseDelayDays, phaseStartMs } from '../rules/phases.js';
@@ -132,12 +132,8 @@ export interface ReleaseStatusInput {
   now: Date;
 }
 
-export interface ReleaseDecision {
-  status: FirmwareReleaseStatus;
-  events: StatusEvent[];
-  /** The next phase start after `now`; null when every phase has started. */
-  wakeAt: Date | null;
-}
+/** The release's status, its Events, and requeueAfterMs until the next phase start (absent once all started). */
+export type ReleaseDecision = Decision<FirmwareReleaseStatus>;
 
 function percent(count: FailureCount): number {
   return count.finished === 0 ? 0 : Math.round((count.failed * 100) / count.finished);
@@ -256,7 +252,7 @@ export function decideReleaseStatus(input: ReleaseStatusInput): ReleaseDecision 
   return {
     status: { ...observed, phases, halted, conditions },
     events,
-    wakeAt,
+    ...requeueAfter(wakeAt, now),
   };
 }
 

@@ -10,7 +10,10 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** The UpdatePolicy defaults of DESIGN §2; a namespace without the named policy behaves as if it had this one. */
+/**
+ * The defaults of the UpdatePolicy CRD schema (a test keeps them equal); a namespace without the named policy
+ * behaves as if it had this one.
+ */
 export const DEFAULT_UPDATE_POLICY_SPEC: UpdatePolicySpec = deepFreeze({
   phaseDelayDays: { test: 0, general: 30, final: 90 },
   businessHours: {

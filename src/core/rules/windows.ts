@@ -1,5 +1,5 @@
 /**
- * Update windows (DESIGN §3 rules 7, 9, 11): automatic updates run outside business hours and outside
+ * Update windows (rules 7, 9, 11 of src/core/rules/README.md): automatic updates run outside business hours and outside
  * blackout dates, both read in the device's time zone, correct across daylight-saving changes.
  *
  * Business hours on a listed weekday run from `start` (inclusive) to `end` (exclusive), local time; an `end`

@@ -46,6 +46,10 @@ interface Case {
   now?: string;
 }
 
+/** The instant `requeueAfterMs` after `now`, as the controller will come back; null when it will not. */
+const wakeAt = (requeueAfterMs: number | undefined, now: string) =>
+  requeueAfterMs === undefined ? null : new Date(Date.parse(now) + requeueAfterMs).toISOString();
+
 function decide(c: Case): PlanDecision {
   const devices: TeamsDevice[] = [];
   if (c.device !== null) {
@@ -98,7 +102,7 @@ const previousRow = (row: Partial<PlanDeviceRow>): UpdatePlanStatus => ({
   ],
 });
 
-describe('core/plan-status: UpdatePlan rows from device status', () => {
+describe('core/plan: UpdatePlan rows from device status', () => {
   const cases: Array<Case & { want: Partial<PlanDeviceRow>; phase: string }> = [
     {
       name: 'should show an immediate row due now as Pending, effective now',
@@ -228,7 +232,7 @@ describe('core/plan-status: UpdatePlan rows from device status', () => {
   }
 });
 
-describe('core/plan-status: plan phase, summary, conditions and events', () => {
+describe('core/plan: plan phase, summary, conditions and events', () => {
   it('should count rows and derive the phase from them', () => {
     const row = (state: PlanDeviceRow['state'], reason?: string): PlanDeviceRow => ({
       device: 'd',
@@ -255,13 +259,13 @@ describe('core/plan-status: plan phase, summary, conditions and events', () => {
   });
 
   it('should give scheduledFor in UTC and ask to be woken then', () => {
-    const { status, wakeAt } = decide({
+    const { status, requeueAfterMs } = decide({
       name: '',
       spec: { schedule: { at: '2026-12-05T22:00:00', timeZone: 'Europe/Berlin' } },
       policy: LATE_AUTOMATIC,
     });
     expect(status.scheduledFor).to.equal('2026-12-05T21:00:00Z');
-    expect(wakeAt?.toISOString()).to.equal('2026-12-05T21:00:00.000Z');
+    expect(wakeAt(requeueAfterMs, NOW)).to.equal('2026-12-05T21:00:00.000Z');
   });
 
   it('should give an immediate plan the instant it was first seen as scheduledFor, and keep it', () => {
@@ -271,7 +275,7 @@ describe('core/plan-status: plan phase, summary, conditions and events', () => {
       previous: { ...previousRow({}), scheduledFor: '2026-11-20T10:00:00Z' },
     });
     expect(later.status.scheduledFor).to.equal('2026-11-20T10:00:00Z');
-    expect(later.wakeAt).to.equal(null);
+    expect(later.requeueAfterMs).to.equal(undefined);
   });
 
   it('should summarize rows and say when nothing needs sending', () => {

@@ -5,7 +5,7 @@ import { at, policy } from '../fixtures.js';
 
 const NOW = at('2026-12-01T09:00:00Z');
 
-describe('core/policy-status: is an UpdatePolicy usable?', () => {
+describe('core/policy: is an UpdatePolicy usable?', () => {
   const table: Array<{ name: string; spec: Partial<UpdatePolicySpec>; problems: RegExp[] }> = [
     { name: 'should accept the defaults', spec: {}, problems: [] },
     { name: 'should accept an IANA zone', spec: { defaultTimeZone: 'America/New_York' }, problems: [] },

@@ -49,14 +49,16 @@ function decide(
   });
 }
 
-describe('core/release-status: phases', () => {
+describe('core/release: phases', () => {
   it('should start the phases at the release date plus the default delays when no device is governed', () => {
-    const { status, wakeAt } = decide([], { now: '2026-11-10T00:00:00Z' });
+    const { status, requeueAfterMs } = decide([], { now: '2026-11-10T00:00:00Z' });
     expect(status.phases?.map((p) => [p.phase, p.startsAt])).to.deep.equal([
       ['Test', '2026-11-02T00:00:00Z'],
       ['General', '2026-12-02T00:00:00Z'],
       ['Final', '2027-01-31T00:00:00Z'],
     ]);
+    const wakeAt =
+      requeueAfterMs === undefined ? null : new Date(Date.parse('2026-11-10T00:00:00Z') + requeueAfterMs);
     expect(wakeAt?.toISOString(), 'the next phase start').to.equal('2026-12-02T00:00:00.000Z');
   });
 
@@ -126,7 +128,7 @@ describe('core/release-status: phases', () => {
   });
 });
 
-describe('core/release-status: failure threshold', () => {
+describe('core/release: failure threshold', () => {
   it('should count each device once, by its newest automatic attempt after the resume instant', () => {
     const devices = [
       { history: [entry('Failed')] },

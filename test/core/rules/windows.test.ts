@@ -62,7 +62,7 @@ function checkNext({ zone, from, expected, options }: NextCase): void {
   expect(formatLocal(result as Date, zone), 'local time').to.equal(expected);
 }
 
-describe('update windows (core/windows)', () => {
+describe('update windows (core/rules/windows)', () => {
   describe('nextAllowedInstant with the default business hours, Monday–Friday 08:00–18:00', () => {
     const cases: NextCase[] = [
       {
