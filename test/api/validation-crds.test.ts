@@ -187,7 +187,7 @@ describe('admitting objects against the CRDs in crds/', () => {
       expect(causes.map((c) => c.field)).to.deep.equal(['spec.firmwareAutoUpdate.phase']);
     });
 
-    describe('the Basic license rule on spec.firmwareAutoUpdate.phase (rule 10)', () => {
+    describe('the Basic license rule on spec.firmwareAutoUpdate.phase (rule 10 of src/core/rules/README.md)', () => {
       type PhaseSpec = { type: string; license: 'Basic' | 'Pro'; firmwareAutoUpdate: { phase: string } };
       const spec = (type: string, license: 'Basic' | 'Pro', phase: string): PhaseSpec => ({
         type,

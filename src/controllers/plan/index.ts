@@ -75,7 +75,8 @@ function watchPlans(ctx: OperatorContext, enqueue: Enqueue): void {
     update: (old, device) => onDevice(old, device),
     delete: (device) => onDevice(device),
   });
-  // Releases change targets of every namespace; policies change automatic times (rule 8) and GCC-High.
+  // Releases change targets of every namespace; policies change automatic times (rule 8 of
+  // src/core/rules/README.md) and GCC-High.
   const allPlans = () => informers.plans.list().map(keyOf).forEach(later);
   informers.releases.addEventHandler({ add: allPlans, update: allPlans, delete: allPlans });
   const namespacePlans = (policy: { metadata: { namespace?: string } }) =>

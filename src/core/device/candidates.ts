@@ -1,5 +1,6 @@
 // What a device could install next: the due rows of the UpdatePlans that select it (rule 9) and its automatic
-// firmware target (rules 5-7, 11), each classified against the history (retries, backoff, give-up).
+// firmware target (rules 5-7, 11), each classified against the history (retries, backoff, give-up). Rule
+// numbers are those of src/core/rules/README.md.
 import type { FirmwareRelease } from '../../api/v1alpha1/firmwarerelease.js';
 import type { Component, HistoryEntry } from '../../api/v1alpha1/teamsdevice.js';
 import type { UpdatePlan } from '../../api/v1alpha1/updateplan.js';

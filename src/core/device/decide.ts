@@ -10,7 +10,7 @@
 // name; immediate at once, scheduled at their time, windows ignored: rule 9), then the automatic firmware
 // update (its due time passed and now outside business hours and blackouts: rules 5-7, 11). Retries wait for
 // retry.backoffMinutes (automatic ones then for the next allowed instant). Nothing is sent in GCC-High, to an
-// offline device, or without a concurrency slot.
+// offline device, or without a concurrency slot. Rule numbers are those of src/core/rules/README.md.
 import type { Artifact } from '../../api/v1alpha1/firmwarerelease.js';
 import type {
   Component,

@@ -23,7 +23,10 @@ export const DeviceReason = {
   Idle: 'Idle',
   /** A failed attempt is retried after the backoff. */
   RetryScheduled: 'RetryScheduled',
-  /** An update is due, but the device is offline: it starts when the device is back (rule 11). */
+  /**
+   * An update is due, but the device is offline: it starts when the device is back (rule 11 of
+   * src/core/rules/README.md).
+   */
   WaitingForDevice: 'WaitingForDevice',
   /** An update is due, but maxConcurrentUpdates updates are in flight in the namespace. */
   WaitingForSlot: 'WaitingForSlot',

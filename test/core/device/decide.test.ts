@@ -1,3 +1,4 @@
+// "rule N" in these test names is rule N of src/core/rules/README.md.
 import { expect } from 'chai';
 import type {
   HistoryEntry,
