@@ -24,6 +24,8 @@ import type {
   UpdatePlanStatus,
 } from '../../api/v1alpha1/updateplan.js';
 import { type Decision, requeueAfter, type StatusEvent } from '../decision.js';
+import { planSource } from '../device/history.js';
+import { IN_FLIGHT_STATES } from '../device/progress.js';
 import type { Catalog } from '../rules/catalog.js';
 import { type PlanRow, planSchedule, resolvePlan } from '../rules/manual.js';
 import { lookupPolicy, namespaceOf, type PolicyIndex, remoteUpdatesAvailable } from '../rules/policies.js';
@@ -47,12 +49,8 @@ export const PlanReason = {
   Resumed: 'Resumed',
 } as const;
 
-/** The source a device records for the updates of a plan. */
-export function planSource(planName: string): string {
-  return `UpdatePlan/${planName}`;
-}
-
-const IN_FLIGHT: ReadonlySet<PlanRowState> = new Set(['Sent', 'Downloading', 'Installing']);
+/** A row is in flight in the same states as the device's status.update. */
+const IN_FLIGHT: ReadonlySet<string> = new Set(IN_FLIGHT_STATES);
 /** Refusals that end by themselves: the row waits instead of being skipped. */
 const WAITING_REASONS: ReadonlySet<string> = new Set([BlockedReason.Suspended, BlockedReason.VersionUnknown]);
 
