@@ -12,7 +12,8 @@ import type {
   UpdatePlanStatus,
 } from '../../../src/api/v1alpha1/updateplan.js';
 import type { UpdatePolicySpec } from '../../../src/api/v1alpha1/updatepolicy.js';
-import { countRows, decidePlanStatus, type PlanDecision, planPhase } from '../../../src/core/plan/decide.js';
+import { decidePlanStatus, type PlanDecision } from '../../../src/core/plan/decide.js';
+import { countRows, planPhase } from '../../../src/core/plan/rows.js';
 import { indexPolicies } from '../../../src/core/rules/policies.js';
 import {
   at,
