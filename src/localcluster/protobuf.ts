@@ -4,7 +4,7 @@
 // kind 2}, raw 2, contentEncoding 3, contentType 4} whose raw bytes are the object. The result is
 // the object as its JSON form would be: fields Go omits when empty are left out, bytes are base64.
 
-import { toIsoSeconds } from '../core/instant.js';
+import { toIsoSeconds } from '@teams-device-operator/apimachinery';
 import { badRequest, unsupportedMediaType } from './patch/errors.js';
 import type { JsonMap } from './patch/json.js';
 import { DELETE_OPTIONS, type FieldSpec, KINDS, type MessageSpec } from './protobuf-messages.js';

@@ -1,6 +1,6 @@
 // What the embedded control plane knows about one served resource: built-in kinds and CRD versions alike.
 // Discovery, OpenAPI, Table output, validation and the REST handlers all read this one description.
-import type { PrinterColumn } from '../api/v1alpha1/kind.js';
+import type { PrinterColumn } from '@teams-device-operator/apimachinery';
 
 export type JsonObject = Record<string, unknown>;
 

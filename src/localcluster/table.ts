@@ -3,7 +3,7 @@
 // by the column; nothing found -> a null cell, which kubectl prints blank); built-in kinds get the columns of
 // kube-apiserver's printers (table-builtin.ts). All columns are sent, priority > 0 included: kubectl itself
 // hides those unless `-o wide`, and it sends nothing that tells the server which one the user asked for.
-import type { PrinterColumn } from '../api/v1alpha1/kind.js';
+import type { PrinterColumn } from '@teams-device-operator/apimachinery';
 import { parseAccept } from './discovery.js';
 import { evaluateJsonPath, JsonPathError } from './jsonpath.js';
 import type { JsonObject, ResourceType } from './resource-type.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { allCrds } from '../../src/api/v1alpha1/crds.js';
-import { BUILTIN_TYPES } from '../../src/localcluster/builtin-schemas.js';
+import { allCrds } from '../../api/v1alpha1/crds.js';
+import { BUILTIN_TYPES } from '../builtin-schemas.js';
 import {
   AGGREGATED_DISCOVERY_CONTENT_TYPE,
   aggregatedDiscovery,
@@ -13,8 +13,8 @@ import {
   resourceTypesFromCrd,
   versionInfo,
   wantsAggregatedDiscovery,
-} from '../../src/localcluster/discovery.js';
-import type { ResourceType } from '../../src/localcluster/resource-type.js';
+} from '../discovery.js';
+import type { ResourceType } from '../resource-type.js';
 
 const CRD_TYPES = allCrds().flatMap(resourceTypesFromCrd);
 const TYPES: ResourceType[] = [...BUILTIN_TYPES, ...CRD_TYPES];

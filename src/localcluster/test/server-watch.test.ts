@@ -2,7 +2,7 @@
 // initial state or replay from a resourceVersion, 410 Expired when the history no longer reaches back,
 // bookmarks, sendInitialEvents, selectors, Table events and timeouts.
 import { expect } from 'chai';
-import { type LocalCluster, startLocalCluster } from '../../src/localcluster/index.js';
+import { type LocalCluster, startLocalCluster } from '../index.js';
 
 const CM = '/api/v1/namespaces/watched/configmaps';
 

@@ -1,7 +1,7 @@
 // What a user sees when pointing the real kubectl (v1.32.3) at the embedded control plane.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
-import { useLocalCluster } from '../support/cluster.js';
+import { useLocalCluster } from '../../../test/support/cluster.js';
 import {
   asYamlStream,
   exampleObjects,
@@ -10,7 +10,7 @@ import {
   printerColumns,
   schemaAt,
   teamsDevice,
-} from '../support/manifests.js';
+} from '../../../test/support/manifests.js';
 
 const NS = 'accept';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { compileSchema, type FieldCause } from '../../src/api/validation/index.js';
+import { compileSchema, type FieldCause } from '../index.js';
 
 type Json = Record<string, unknown>;
 

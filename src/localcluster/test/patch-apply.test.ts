@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { PatchError } from '../../src/localcluster/patch/errors.js';
+import { PatchError } from '../patch/errors.js';
 import {
   type ApplyRequest,
   type ApplyResult,
@@ -10,7 +10,7 @@ import {
   type ListKeyLookup,
   listKeysFromSchema,
   recordUpdate,
-} from '../../src/localcluster/patch/server-side-apply.js';
+} from '../patch/server-side-apply.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read deep into the JSON objects they check
 type Obj = Record<string, any>;

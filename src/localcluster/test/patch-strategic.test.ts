@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { PatchError } from '../../src/localcluster/patch/errors.js';
-import { applyStrategicMergePatch } from '../../src/localcluster/patch/strategic-merge.js';
+import { PatchError } from '../patch/errors.js';
+import { applyStrategicMergePatch } from '../patch/strategic-merge.js';
 
 function deployment() {
   return {

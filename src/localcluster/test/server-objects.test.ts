@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { type LocalCluster, startLocalCluster } from '../../src/localcluster/index.js';
-import { rawCall } from '../support/raw-api.js';
+import { rawCall } from '../../../test/support/raw-api.js';
+import { type LocalCluster, startLocalCluster } from '../index.js';
 
 const CRD = parse(readFileSync('crds/teamsdevices.teamsdevices.io.yaml', 'utf8')) as Record<string, unknown>;
 const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';

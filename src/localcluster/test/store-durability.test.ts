@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect } from 'chai';
-import { type LocalCluster, startLocalCluster } from '../../src/localcluster/index.js';
+import { type LocalCluster, startLocalCluster } from '../index.js';
 
 const CM = '/api/v1/namespaces/default/configmaps';
 

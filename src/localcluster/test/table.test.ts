@@ -1,16 +1,10 @@
+import type { PrinterColumn } from '@teams-device-operator/apimachinery';
 import { expect } from 'chai';
-import { allCrds } from '../../src/api/v1alpha1/crds.js';
-import type { PrinterColumn } from '../../src/api/v1alpha1/kind.js';
-import { BUILTIN_TYPES } from '../../src/localcluster/builtin-schemas.js';
-import { resourceTypesFromCrd } from '../../src/localcluster/discovery.js';
-import type { ResourceType } from '../../src/localcluster/resource-type.js';
-import {
-  humanDuration,
-  printerCell,
-  TABLE_CONTENT_TYPE,
-  toTable,
-  wantsTable,
-} from '../../src/localcluster/table.js';
+import { allCrds } from '../../api/v1alpha1/crds.js';
+import { BUILTIN_TYPES } from '../builtin-schemas.js';
+import { resourceTypesFromCrd } from '../discovery.js';
+import type { ResourceType } from '../resource-type.js';
+import { humanDuration, printerCell, TABLE_CONTENT_TYPE, toTable, wantsTable } from '../table.js';
 
 interface Table {
   kind: string;

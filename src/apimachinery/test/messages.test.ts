@@ -5,7 +5,7 @@ import {
   formatInvalidMessage,
   validateObjectMeta,
   validateObjectName,
-} from '../../src/api/validation/index.js';
+} from '../index.js';
 
 const SUBDOMAIN =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";

@@ -1,14 +1,14 @@
 import { expect } from 'chai';
-import { allCrds } from '../../src/api/v1alpha1/crds.js';
-import { BUILTIN_TYPES } from '../../src/localcluster/builtin-schemas.js';
-import { resourceTypesFromCrd } from '../../src/localcluster/discovery.js';
-import { openapiV3Document, openapiV3Index } from '../../src/localcluster/openapi.js';
+import { allCrds } from '../../api/v1alpha1/crds.js';
+import { BUILTIN_TYPES } from '../builtin-schemas.js';
+import { resourceTypesFromCrd } from '../discovery.js';
+import { openapiV3Document, openapiV3Index } from '../openapi.js';
 import {
   OPENAPI_V2_PROTOBUF_CONTENT_TYPE,
   openapiV2Document,
   wantsOpenapiV2Protobuf,
-} from '../../src/localcluster/openapi-v2.js';
-import type { ResourceType } from '../../src/localcluster/resource-type.js';
+} from '../openapi-v2.js';
+import type { ResourceType } from '../resource-type.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the test walks untyped OpenAPI documents as kubectl does.
 type Json = Record<string, any>;

@@ -1,6 +1,6 @@
 import { createSecureContext } from 'node:tls';
 import { expect } from 'chai';
-import { derInteger, selfSignedCertificate } from '../../src/localcluster/tls.js';
+import { derInteger, selfSignedCertificate } from '../tls.js';
 
 describe('localcluster self-signed certificate', () => {
   const cases: Array<[string, number[], string]> = [

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { type LocalCluster, startLocalCluster } from '../../src/localcluster/index.js';
-import { rawCall } from '../support/raw-api.js';
+import { rawCall } from '../../../test/support/raw-api.js';
+import { type LocalCluster, startLocalCluster } from '../index.js';
 
 const CRD = parse(readFileSync('crds/teamsdevices.teamsdevices.io.yaml', 'utf8')) as Record<string, unknown>;
 const DEVICES = '/apis/teamsdevices.io/v1alpha1/namespaces/default/teamsdevices';

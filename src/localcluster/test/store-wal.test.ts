@@ -4,14 +4,8 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { Store } from '../../src/localcluster/store/store.js';
-import {
-  frame,
-  listSegments,
-  readSegment,
-  segmentName,
-  WriteAheadLog,
-} from '../../src/localcluster/store/wal.js';
+import { Store } from '../store/store.js';
+import { frame, listSegments, readSegment, segmentName, WriteAheadLog } from '../store/wal.js';
 
 describe('localcluster write-ahead log', () => {
   let dir: string;

@@ -5,7 +5,7 @@ import {
   parseFieldSelector,
   parseLabelSelector,
   SelectorError,
-} from '../../src/localcluster/selectors.js';
+} from '../selectors.js';
 
 const lobby = { app: 'phone', tier: 'lobby', 'teamsdevices.io/site': 'berlin', rank: '5' };
 const room = { app: 'room', tier: '' };

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { PatchError } from '../../src/localcluster/patch/errors.js';
-import { decodeProtobufObject } from '../../src/localcluster/protobuf.js';
+import { PatchError } from '../patch/errors.js';
+import { decodeProtobufObject } from '../protobuf.js';
 
 // A tiny protobuf encoder, written the way gogo-protobuf (client-go) marshals Kubernetes types:
 // non-pointer strings and integers are always written, even when empty; pointers only when set.

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { PatchError } from '../../src/localcluster/patch/errors.js';
-import { applyJsonPatch } from '../../src/localcluster/patch/json-patch.js';
-import { applyMergePatch } from '../../src/localcluster/patch/merge-patch.js';
+import { PatchError } from '../patch/errors.js';
+import { applyJsonPatch } from '../patch/json-patch.js';
+import { applyMergePatch } from '../patch/merge-patch.js';
 
 function failure(fn: () => unknown): PatchError {
   try {

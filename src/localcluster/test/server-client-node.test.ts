@@ -13,7 +13,7 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { type LocalCluster, startLocalCluster } from '../../src/localcluster/index.js';
+import { type LocalCluster, startLocalCluster } from '../index.js';
 
 for (const tls of [false, true]) {
   describe(`localcluster server with client-node over ${tls ? 'TLS' : 'plain HTTP'}`, () => {
