@@ -19,7 +19,7 @@ export interface ResourceType {
   verbs: string[];
   /** Subresources served, e.g. ['status']. */
   subresources: string[];
-  /** additionalPrinterColumns of a CRD; built-ins use the Table columns of table.ts. */
+  /** additionalPrinterColumns of a CRD; built-ins use the Table columns of table/builtin.ts. */
   printerColumns: PrinterColumn[];
   /** openAPIV3Schema of a CRD version; built-ins have none (stored as sent, like preserve-unknown-fields). */
   schema?: JsonObject;

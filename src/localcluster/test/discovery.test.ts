@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { allCrds } from '../../api/v1alpha1/crds.js';
-import { BUILTIN_TYPES } from '../builtin-schemas.js';
 import {
   AGGREGATED_DISCOVERY_CONTENT_TYPE,
   aggregatedDiscovery,
@@ -14,6 +13,7 @@ import {
   versionInfo,
   wantsAggregatedDiscovery,
 } from '../discovery.js';
+import { BUILTIN_TYPES } from '../openapi/builtin-schemas.js';
 import type { ResourceType } from '../resource-type.js';
 
 const CRD_TYPES = allCrds().flatMap(resourceTypesFromCrd);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { evaluateJsonPath, JsonPathError, parseJsonPath } from '../jsonpath.js';
+import { evaluateJsonPath, JsonPathError, parseJsonPath } from '../table/jsonpath.js';
 
 const device = {
   metadata: {

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { allCrds } from '../../api/v1alpha1/crds.js';
-import { BUILTIN_TYPES } from '../builtin-schemas.js';
 import { resourceTypesFromCrd } from '../discovery.js';
-import { openapiV3Document, openapiV3Index } from '../openapi.js';
+import { BUILTIN_TYPES } from '../openapi/builtin-schemas.js';
 import {
   OPENAPI_V2_PROTOBUF_CONTENT_TYPE,
   openapiV2Document,
   wantsOpenapiV2Protobuf,
-} from '../openapi-v2.js';
+} from '../openapi/v2.js';
+import { openapiV3Document, openapiV3Index } from '../openapi/v3.js';
 import type { ResourceType } from '../resource-type.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the test walks untyped OpenAPI documents as kubectl does.

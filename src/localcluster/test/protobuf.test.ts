@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { PatchError } from '../patch/errors.js';
-import { decodeProtobufObject } from '../protobuf.js';
+import { decodeProtobufObject } from '../protobuf/decode.js';
 
 // A tiny protobuf encoder, written the way gogo-protobuf (client-go) marshals Kubernetes types:
 // non-pointer strings and integers are always written, even when empty; pointers only when set.

@@ -1,10 +1,10 @@
 import type { PrinterColumn } from '@teams-device-operator/apimachinery';
 import { expect } from 'chai';
 import { allCrds } from '../../api/v1alpha1/crds.js';
-import { BUILTIN_TYPES } from '../builtin-schemas.js';
 import { resourceTypesFromCrd } from '../discovery.js';
+import { BUILTIN_TYPES } from '../openapi/builtin-schemas.js';
 import type { ResourceType } from '../resource-type.js';
-import { humanDuration, printerCell, TABLE_CONTENT_TYPE, toTable, wantsTable } from '../table.js';
+import { humanDuration, printerCell, TABLE_CONTENT_TYPE, toTable, wantsTable } from '../table/table.js';
 
 interface Table {
   kind: string;

@@ -1,6 +1,6 @@
 // Table columns of the other built-in kinds the server serves (workloads, nodes, claims, endpoints),
-// after kube-apiserver's printers, like table-builtin.ts.
-import type { JsonObject } from './resource-type.js';
+// after kube-apiserver's printers, like builtin.ts.
+import type { JsonObject } from '../resource-type.js';
 import {
   AGE_COLUMN,
   ageOf,
@@ -16,7 +16,7 @@ import {
   objects,
   type TableColumn,
   text,
-} from './table-format.js';
+} from './format.js';
 
 const hasCondition = (o: JsonObject, type: string) =>
   objects(at(o, 'status.conditions')).some((c) => c.type === type && c.status === 'True');

@@ -4,6 +4,8 @@
 // strategic-merge-patch builder look up) and the REST paths; every PATCH operation carries the GVK and a
 // `fieldValidation` parameter, which is how kubectl decides that the server validates fields itself.
 import { createHash } from 'node:crypto';
+import { KUBERNETES_VERSION } from '../discovery.js';
+import type { JsonObject, ResourceType } from '../resource-type.js';
 import {
   BUILTIN_COMPONENTS,
   builtinKindSchema,
@@ -14,8 +16,6 @@ import {
   refTo,
   schemaName,
 } from './builtin-schemas.js';
-import { KUBERNETES_VERSION } from './discovery.js';
-import type { JsonObject, ResourceType } from './resource-type.js';
 
 type Schema = JsonObject;
 

@@ -1,5 +1,5 @@
 // Cell formatting shared by the Table columns: ages as kubectl prints them, and the standard columns.
-import type { JsonObject } from './resource-type.js';
+import type { JsonObject } from '../resource-type.js';
 
 export interface ColumnDefinition {
   name: string;

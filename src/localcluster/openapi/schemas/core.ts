@@ -18,8 +18,8 @@ import {
   strList,
   strMap,
   time,
-} from './openapi-schema-kit.js';
-import { conditionFields } from './openapi-schemas-meta.js';
+} from '../schema-kit.js';
+import { conditionFields } from './meta.js';
 
 export const CORE_SCHEMAS: Record<string, Schema> = {
   [`${CORE}.Namespace`]: kindSchema('', 'v1', 'Namespace', 'Namespace provides a scope for Names.', {

@@ -1,14 +1,14 @@
 // meta.k8s.io/v1 Table, the server-side printing that `kubectl get` asks for. Custom resources get Name and
 // their additionalPrinterColumns evaluated like apiextensions-apiserver does (the first JSONPath result, typed
 // by the column; nothing found -> a null cell, which kubectl prints blank); built-in kinds get the columns of
-// kube-apiserver's printers (table-builtin.ts). All columns are sent, priority > 0 included: kubectl itself
+// kube-apiserver's printers (builtin.ts). All columns are sent, priority > 0 included: kubectl itself
 // hides those unless `-o wide`, and it sends nothing that tells the server which one the user asked for.
 import type { PrinterColumn } from '@teams-device-operator/apimachinery';
-import { parseAccept } from './discovery.js';
+import { parseAccept } from '../discovery.js';
+import type { JsonObject, ResourceType } from '../resource-type.js';
+import { BUILTIN_TABLES, type TableColumn } from './builtin.js';
+import { AGE_DESCRIPTION, createdAtColumn, humanDuration, NAME_COLUMN } from './format.js';
 import { evaluateJsonPath, JsonPathError } from './jsonpath.js';
-import type { JsonObject, ResourceType } from './resource-type.js';
-import { BUILTIN_TABLES, type TableColumn } from './table-builtin.js';
-import { AGE_DESCRIPTION, createdAtColumn, humanDuration, NAME_COLUMN } from './table-format.js';
 
 export { humanDuration };
 

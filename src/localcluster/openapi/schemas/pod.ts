@@ -21,8 +21,8 @@ import {
   strList,
   strMap,
   time,
-} from './openapi-schema-kit.js';
-import { conditionFields } from './openapi-schemas-meta.js';
+} from '../schema-kit.js';
+import { conditionFields } from './meta.js';
 
 const keySelector = (nameField: string, description: string): Schema =>
   obj(

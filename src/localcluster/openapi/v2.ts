@@ -3,7 +3,7 @@
 // fails with "the server could not find the requested resource" on a 404. A v2 document without definitions
 // makes it skip the per-kind checks, exactly as for a kind a real server does not publish; fields are still
 // validated by the server (fieldValidation=Strict). client-go asks for protobuf (gnostic openapi_v2.Document).
-import { KUBERNETES_VERSION } from './discovery.js';
+import { KUBERNETES_VERSION } from '../discovery.js';
 
 /**
  * The Content-Type to answer with. Clients ask for `...spec.v2@v1.0+protobuf`, but client-go parses the response

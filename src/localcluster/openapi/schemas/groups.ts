@@ -23,8 +23,8 @@ import {
   str,
   strList,
   time,
-} from './openapi-schema-kit.js';
-import { conditionFields } from './openapi-schemas-meta.js';
+} from '../schema-kit.js';
+import { conditionFields } from './meta.js';
 
 const replicaCondition = (description: string, withUpdate: boolean): Schema =>
   obj(

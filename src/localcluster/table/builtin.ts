@@ -1,6 +1,6 @@
 // Table columns of the built-in kinds, after kube-apiserver's printers (pkg/printers/internalversion):
 // same names, order, priorities and cell formats, computed from the JSON objects the store holds.
-import type { JsonObject } from './resource-type.js';
+import type { JsonObject } from '../resource-type.js';
 import {
   AGE_COLUMN,
   ageOf,
@@ -17,8 +17,8 @@ import {
   objects,
   type TableColumn,
   text,
-} from './table-format.js';
-import { WORKLOAD_TABLES } from './table-workloads.js';
+} from './format.js';
+import { WORKLOAD_TABLES } from './workloads.js';
 
 export type { TableColumn };
 

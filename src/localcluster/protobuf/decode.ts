@@ -5,10 +5,10 @@
 // the object as its JSON form would be: fields Go omits when empty are left out, bytes are base64.
 
 import { toIsoSeconds } from '@teams-device-operator/apimachinery';
-import { badRequest, unsupportedMediaType } from './patch/errors.js';
-import type { JsonMap } from './patch/json.js';
-import { DELETE_OPTIONS, type FieldSpec, KINDS, type MessageSpec } from './protobuf-messages.js';
-import { decodeString, readFields, toInt, WireError, type WireField } from './protobuf-wire.js';
+import { badRequest, unsupportedMediaType } from '../patch/errors.js';
+import type { JsonMap } from '../patch/json.js';
+import { DELETE_OPTIONS, type FieldSpec, KINDS, type MessageSpec } from './messages.js';
+import { decodeString, readFields, toInt, WireError, type WireField } from './wire.js';
 
 const MAGIC = [0x6b, 0x38, 0x73, 0x00];
 

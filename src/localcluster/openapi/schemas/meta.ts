@@ -15,7 +15,7 @@ import {
   strMap,
   TYPE_META,
   time,
-} from './openapi-schema-kit.js';
+} from '../schema-kit.js';
 
 export const conditionFields = {
   lastTransitionTime: time('Last time the condition transitioned from one status to another.'),

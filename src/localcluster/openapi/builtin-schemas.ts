@@ -1,16 +1,16 @@
 // The built-in kinds the embedded control plane serves, and their OpenAPI v3 schemas as kube-apiserver
-// names them (io.k8s.api.core.v1.Pod, ...). The schemas (openapi-schemas-*.ts) model the fields clients read and
+// names them (io.k8s.api.core.v1.Pod, ...). The schemas (schemas/*.ts) model the fields clients read and
 // patch, with the strategic-merge-patch metadata kubectl uses to compute patches from OpenAPI v3
 // (`x-kubernetes-patch-merge-key`, `x-kubernetes-patch-strategy`), and `x-kubernetes-preserve-unknown-fields`
 // where the details do not matter here.
 
-import { type Schema, schemaName } from './openapi-schema-kit.js';
-import { AUTH_SCHEMAS } from './openapi-schemas-auth.js';
-import { CORE_SCHEMAS } from './openapi-schemas-core.js';
-import { APPS_SCHEMAS, GROUP_SCHEMAS } from './openapi-schemas-groups.js';
-import { META_SCHEMAS } from './openapi-schemas-meta.js';
-import { POD_SCHEMAS } from './openapi-schemas-pod.js';
-import type { ResourceType } from './resource-type.js';
+import type { ResourceType } from '../resource-type.js';
+import { type Schema, schemaName } from './schema-kit.js';
+import { AUTH_SCHEMAS } from './schemas/auth.js';
+import { CORE_SCHEMAS } from './schemas/core.js';
+import { APPS_SCHEMAS, GROUP_SCHEMAS } from './schemas/groups.js';
+import { META_SCHEMAS } from './schemas/meta.js';
+import { POD_SCHEMAS } from './schemas/pod.js';
 
 export {
   listSchema,
@@ -19,7 +19,7 @@ export {
   referencedSchemas,
   refTo,
   schemaName,
-} from './openapi-schema-kit.js';
+} from './schema-kit.js';
 
 const STANDARD_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 /** The reviews of authentication.k8s.io and authorization.k8s.io are only ever created. */

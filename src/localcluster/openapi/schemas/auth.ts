@@ -13,7 +13,7 @@ import {
   type Schema,
   str,
   strList,
-} from './openapi-schema-kit.js';
+} from '../schema-kit.js';
 
 const atomic = { 'x-kubernetes-list-type': 'atomic' };
 

@@ -1,6 +1,6 @@
 // Names and builders of the OpenAPI v3 component schemas: kube-apiserver's names for built-in kinds, small
 // constructors that keep the modelled schemas readable, and the $ref closure a document must carry.
-import type { JsonObject } from './resource-type.js';
+import type { JsonObject } from '../resource-type.js';
 
 export const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
 export const CORE = 'io.k8s.api.core.v1';
