@@ -5,7 +5,7 @@
 // the object as its JSON form would be: fields Go omits when empty are left out, bytes are base64.
 
 import { toIsoSeconds } from '@teams-device-operator/apimachinery';
-import { badRequest, unsupportedMediaType } from '../patch/errors.js';
+import { badRequest, cannotDecode } from '../errors.js';
 import type { JsonMap } from '../patch/json.js';
 import { DELETE_OPTIONS, type FieldSpec, KINDS, type MessageSpec } from './messages.js';
 import { decodeString, readFields, toInt, WireError, type WireField } from './wire.js';
@@ -30,7 +30,7 @@ export function decodeProtobufObject(body: Buffer | Uint8Array): object {
   const spec =
     unknown.kind === 'DeleteOptions' ? DELETE_OPTIONS : KINDS[`${unknown.apiVersion}/${unknown.kind}`];
   if (!spec) {
-    throw unsupportedMediaType(
+    throw cannotDecode(
       `the server cannot decode ${what} from application/vnd.kubernetes.protobuf; send application/json`,
     );
   }
@@ -38,7 +38,7 @@ export function decodeProtobufObject(body: Buffer | Uint8Array): object {
     unknown.contentEncoding !== '' ||
     !['', 'application/vnd.kubernetes.protobuf'].includes(unknown.contentType)
   ) {
-    throw unsupportedMediaType(
+    throw cannotDecode(
       `unsupported protobuf payload (contentType ${JSON.stringify(unknown.contentType)}, ` +
         `contentEncoding ${JSON.stringify(unknown.contentEncoding)})`,
     );
@@ -48,7 +48,7 @@ export function decodeProtobufObject(body: Buffer | Uint8Array): object {
   } catch (error) {
     if (error instanceof WireError) throw badRequest(`failed to decode protobuf body: ${error.message}`);
     if (error instanceof UnsupportedField) {
-      throw unsupportedMediaType(
+      throw cannotDecode(
         `the server cannot decode the field ${error.message} of ${what} from application/vnd.kubernetes.protobuf; ` +
           'send application/json',
       );

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { PatchError } from '../patch/errors.js';
+import { ApiError } from '../errors.js';
 import {
   type ApplyRequest,
   type ApplyResult,
@@ -290,7 +290,7 @@ describe('applyServerSide', () => {
         } catch (e) {
           error = e;
         }
-        expect(error).to.be.instanceOf(PatchError).with.property('code', 422);
+        expect(error).to.be.instanceOf(ApiError).with.property('code', 422);
       }
     });
   });
@@ -366,7 +366,7 @@ describe('applyServerSide', () => {
 
   it('should refuse an apply document without apiVersion or kind', () => {
     expect(() => apply(undefined, { kind: 'ConfigMap', metadata: { name: 'x' } }, 'kubectl')).to.throw(
-      PatchError,
+      ApiError,
       'apiVersion must be set',
     );
   });

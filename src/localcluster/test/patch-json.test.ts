@@ -1,16 +1,16 @@
 import { expect } from 'chai';
-import { PatchError } from '../patch/errors.js';
+import { ApiError } from '../errors.js';
 import { applyJsonPatch } from '../patch/json-patch.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
 
-function failure(fn: () => unknown): PatchError {
+function failure(fn: () => unknown): ApiError {
   try {
     fn();
   } catch (error) {
-    if (error instanceof PatchError) return error;
+    if (error instanceof ApiError) return error;
     throw error;
   }
-  throw new Error('expected a PatchError');
+  throw new Error('expected a ApiError');
 }
 
 describe('applyMergePatch (RFC 7386)', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { PatchError } from '../patch/errors.js';
+import { ApiError } from '../errors.js';
 import { applyStrategicMergePatch } from '../patch/strategic-merge.js';
 
 function deployment() {
@@ -292,8 +292,8 @@ describe('applyStrategicMergePatch', () => {
       } catch (e) {
         error = e;
       }
-      expect(error).to.be.instanceOf(PatchError);
-      expect([(error as PatchError).code, (error as PatchError).message]).to.deep.equal([code, message]);
+      expect(error).to.be.instanceOf(ApiError);
+      expect([(error as ApiError).code, (error as ApiError).message]).to.deep.equal([code, message]);
     });
   }
 });

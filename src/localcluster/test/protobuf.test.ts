@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { PatchError } from '../patch/errors.js';
+import { ApiError } from '../errors.js';
 import { decodeProtobufObject } from '../protobuf/decode.js';
 
 // A tiny protobuf encoder, written the way gogo-protobuf (client-go) marshals Kubernetes types:
@@ -64,14 +64,14 @@ function envelope(apiVersion: string, kind: string, raw: Bytes, contentEncoding 
   ]);
 }
 
-function failure(body: Buffer): PatchError {
+function failure(body: Buffer): ApiError {
   try {
     decodeProtobufObject(body);
   } catch (error) {
-    if (error instanceof PatchError) return error;
+    if (error instanceof ApiError) return error;
     throw error;
   }
-  throw new Error('expected a PatchError');
+  throw new Error('expected a ApiError');
 }
 
 describe('decodeProtobufObject', () => {
