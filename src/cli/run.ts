@@ -5,10 +5,10 @@ import { type Config, ConfigError, configHelp, type Env, parseConfig } from '../
 import type { KubeClient } from '../k8s/client.js';
 import { clientFromConfig } from '../operator/kube.js';
 import { startOperator } from '../operator/operator.js';
-import { createTransport, TransportUnavailableError } from '../operator/transport.js';
 import { AcceleratedClock, type Clock, RealClock } from '../runtime/clock.js';
 import type { StopReason } from '../runtime/manager.js';
 import { OperatorMetrics } from '../runtime/metrics.js';
+import { createTransport, TransportUnavailableError } from '../transport/factory.js';
 
 const PREFIX = 'teams-device-operator run';
 

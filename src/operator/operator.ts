@@ -11,14 +11,14 @@ import { type Clock, RealClock } from '../runtime/clock.js';
 import type { Controller } from '../runtime/controller.js';
 import { Manager, type ManagerOptions, type StopReason } from '../runtime/manager.js';
 import { OperatorMetrics } from '../runtime/metrics.js';
+import { createTransport } from '../transport/factory.js';
 import { MemoryTransport } from '../transport/memory.js';
+import { registerTransportMetrics } from '../transport/metrics.js';
+import { SimulatedFleet } from '../transport/simulator/fleet.js';
 import type { DeviceTransport } from '../transport/types.js';
 import { CONTROLLERS, registerControllers } from './controllers.js';
 import { createInformers } from './informers.js';
 import { clientFromConfig } from './kube.js';
-import { SimulatedFleet } from './simulated-fleet.js';
-import { createTransport } from './transport.js';
-import { registerTransportMetrics } from './transport-metrics.js';
 
 /** The name the operator reports in Events and logs. */
 export const COMPONENT = 'teams-device-operator';

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import pino from 'pino';
 import { commandId } from '../../src/core/command-id.js';
-import type { CommandEvent, DeviceStateMessage, UpdateCommand } from '../../src/mqtt/protocol.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { MalformedCommandError, MemoryTransport } from '../../src/transport/memory.js';
-import { BEHAVIOUR, MP56, START, step, WHOLE_UPDATE } from '../support/simulator.js';
+import type { CommandEvent, DeviceStateMessage, UpdateCommand } from '../../src/transport/protocol.js';
+import { BEHAVIOUR, MP56, START, step, WHOLE_UPDATE } from './support.js';
 
 const PHONE = 'rm-berlin-101-phone';
 const DISPLAY = 'rm-berlin-101-display';

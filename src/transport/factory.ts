@@ -2,8 +2,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Clock } from '../runtime/clock.js';
-import { MemoryTransport } from '../transport/memory.js';
-import type { DeviceTransport } from '../transport/types.js';
+import { MemoryTransport } from './memory.js';
+import type { DeviceTransport } from './types.js';
 
 /** The configured transport cannot be used by this build (a usage problem, not a crash). */
 export class TransportUnavailableError extends Error {

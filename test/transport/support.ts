@@ -1,7 +1,7 @@
 // What the SimulatedDevice tests and the MemoryTransport tests (whose devices are SimulatedDevices) start from,
 // and how both read the events of an update.
-import type { CommandEvent } from '../../src/mqtt/protocol.js';
-import type { SimulatedDeviceInit, SimulatorBehaviour } from '../../src/proxy/simulated-device.js';
+import type { CommandEvent } from '../../src/transport/protocol.js';
+import type { SimulatedDeviceInit, SimulatorBehaviour } from '../../src/transport/simulator/device.js';
 
 /** Where the fake clocks start; commands are issued at this instant. */
 export const START = '2026-12-05T17:00:00.000Z';

@@ -1,14 +1,14 @@
 import { expect } from 'chai';
-import type { CommandEvent, DeviceStateMessage, UpdateCommand } from '../../src/mqtt/protocol.js';
+import { FakeClock } from '../../../src/runtime/clock.js';
+import type { CommandEvent, DeviceStateMessage, UpdateCommand } from '../../../src/transport/protocol.js';
 import {
   installFails,
   SHA256_MISMATCH_MARKER,
   SimulatedDevice,
   type SimulatedDeviceInit,
   type SimulatorBehaviour,
-} from '../../src/proxy/simulated-device.js';
-import { FakeClock } from '../../src/runtime/clock.js';
-import { BEHAVIOUR, MP56, START, step, WHOLE_DOWNLOAD, WHOLE_UPDATE } from '../support/simulator.js';
+} from '../../../src/transport/simulator/device.js';
+import { BEHAVIOUR, MP56, START, step, WHOLE_DOWNLOAD, WHOLE_UPDATE } from '../support.js';
 
 function update(overrides: Partial<UpdateCommand> = {}): UpdateCommand {
   return {

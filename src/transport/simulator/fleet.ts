@@ -4,11 +4,12 @@
 // behaves as the simulator settings of its DeviceProxyPool say (the pool defaults when the pool does not
 // exist). A pool change gives its devices the new behaviour; a deleted TeamsDevice removes its device.
 import type { Logger } from 'pino';
-import type { DeviceProxyPool, TeamsDevice } from '../api/v1alpha1/index.js';
-import type { OperatorInformers } from '../controllers/types.js';
-import { buildCatalog, type Catalog } from '../core/catalog.js';
-import type { SimulatorBehaviour } from '../proxy/simulated-device.js';
-import { initialVersionsFor, type MemoryTransport } from '../transport/memory.js';
+import type { DeviceProxyPool, TeamsDevice } from '../../api/v1alpha1/index.js';
+import type { OperatorInformers } from '../../controllers/types.js';
+import { buildCatalog, type Catalog } from '../../core/catalog.js';
+import type { MemoryTransport } from '../memory.js';
+import type { SimulatorBehaviour } from './device.js';
+import { initialVersionsFor } from './initial-versions.js';
 
 /** DeviceProxyPool spec.simulator defaults (DESIGN §2). */
 export const DEFAULT_SIMULATOR: Readonly<SimulatorBehaviour> = Object.freeze({

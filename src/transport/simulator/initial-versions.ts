@@ -1,7 +1,7 @@
-import type { FirmwareRelease } from '../api/v1alpha1/firmwarerelease.js';
-import { type Component, SIM_ANNOTATIONS, type TeamsDevice } from '../api/v1alpha1/teamsdevice.js';
-import { buildCatalog, Catalog } from '../core/catalog.js';
-import type { SimulatedDeviceInit } from '../proxy/simulated-device.js';
+import type { FirmwareRelease } from '../../api/v1alpha1/firmwarerelease.js';
+import { type Component, SIM_ANNOTATIONS, type TeamsDevice } from '../../api/v1alpha1/teamsdevice.js';
+import { buildCatalog, Catalog } from '../../core/catalog.js';
+import type { SimulatedDeviceInit } from './device.js';
 
 function nonEmpty(value: string | undefined): string | null {
   const trimmed = value?.trim();
