@@ -1,5 +1,5 @@
 // The transport's counters on /metrics (read at scrape time from DeviceTransport.stats): commands sent, device
-// messages received, and malformed payloads dropped (DESIGN §4: counted and logged, never a crash).
+// messages received, and malformed payloads dropped (counted and logged, never a crash).
 import { Counter, type Registry } from 'prom-client';
 import type { DeviceTransport, TransportStats } from './types.js';
 

@@ -14,7 +14,7 @@ function annotatedSupport(value: string | undefined): boolean | null {
 }
 
 /**
- * What a simulated device starts from (DESIGN §2), field by field: the simulator annotations of its
+ * What a simulated device starts from, field by field: the simulator annotations of its
  * TeamsDevice when present; else what the device last reported (status.reported), so a simulator restarted
  * against the same cluster carries on where its devices were; else the oldest Verified release of that
  * component that applies to the device; else null (the device reports no version). autoUpdateSupported:
