@@ -12,7 +12,7 @@ import { type Clock, RealClock } from '../runtime/clock.js';
 import type { Controller } from '../runtime/controller.js';
 import { Manager, type ManagerOptions, type StopReason } from '../runtime/manager.js';
 import { OperatorMetrics } from '../runtime/metrics.js';
-import { createTransport } from '../transport/factory.js';
+import { assertTransportAvailable, createTransport } from '../transport/factory.js';
 import type { MemoryTransport } from '../transport/memory.js';
 import { registerTransportMetrics } from '../transport/metrics.js';
 import type { DeviceTransport } from '../transport/types.js';
@@ -78,6 +78,8 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.clock ?? new RealClock();
   const wallClock = options.wallClock ?? new RealClock();
+  // A transport this build does not have is a usage problem: reported before anything else can fail.
+  if (options.transport === undefined) assertTransportAvailable(config);
   const client = options.client ?? clientFromConfig(config);
   const metrics = options.metrics ?? new OperatorMetrics();
 
@@ -93,12 +95,13 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     ...(options.leaderElection === undefined ? {} : { leaderElection: options.leaderElection }),
   });
   const informers = createInformers(manager);
-  const { transport, ...runtime } = createTransport(config, {
+  const runtime = createTransport(config, {
     clock,
     logger,
     informers,
     ...(options.transport === undefined ? {} : { memory: options.transport }),
   });
+  const { transport } = runtime;
   const recorder = new EventRecorder({
     client,
     component: COMPONENT,
