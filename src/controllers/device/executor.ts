@@ -18,7 +18,7 @@ export interface UpdateExecutorOptions {
   log: Logger;
 }
 
-/** The protocol command (src/mqtt/protocol.ts UpdateCommand) for an update to send. */
+/** The protocol command (src/transport/protocol.ts UpdateCommand) for an update to send. */
 export function updateCommand(update: UpdateToSend, issuedAt: Date): UpdateCommand {
   return {
     commandId: update.commandId,

@@ -35,12 +35,13 @@ import { EventRecorder } from '../../../src/k8s/events.js';
 import type { KubeObject } from '../../../src/k8s/object.js';
 import { type ResourceRef, resourcePath, TEAMS_RESOURCES } from '../../../src/k8s/resource.js';
 import { type LocalCluster, startLocalCluster } from '../../../src/localcluster/index.js';
-import type { SimulatorBehaviour } from '../../../src/proxy/simulated-device.js';
 import { FakeClock, RealClock } from '../../../src/runtime/clock.js';
 import { Controller } from '../../../src/runtime/controller.js';
 import { Informer } from '../../../src/runtime/informer.js';
 import { OperatorMetrics } from '../../../src/runtime/metrics.js';
-import { initialVersionsFor, MemoryTransport } from '../../../src/transport/memory.js';
+import { MemoryTransport } from '../../../src/transport/memory.js';
+import type { SimulatorBehaviour } from '../../../src/transport/simulator/device.js';
+import { initialVersionsFor } from '../../../src/transport/simulator/initial-versions.js';
 import type { UpdateCommand } from '../../../src/transport/types.js';
 
 const API = 'teamsdevices.io/v1alpha1';
