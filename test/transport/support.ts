@@ -1,7 +1,8 @@
-// What the SimulatedDevice tests and the MemoryTransport tests (whose devices are SimulatedDevices) start from,
-// and how both read the events of an update.
-import type { CommandEvent } from '../../src/mqtt/protocol.js';
-import type { SimulatedDeviceInit, SimulatorBehaviour } from '../../src/proxy/simulated-device.js';
+// What the transport tests start from: the device and behaviour of the SimulatedDevice tests and the
+// MemoryTransport tests (whose devices are SimulatedDevices), the command both send, and how both read the
+// events of an update.
+import type { CommandEvent, UpdateCommand } from '../../src/transport/protocol.js';
+import type { SimulatedDeviceInit, SimulatorBehaviour } from '../../src/transport/simulator/device.js';
 
 /** Where the fake clocks start; commands are issued at this instant. */
 export const START = '2026-12-05T17:00:00.000Z';
@@ -14,6 +15,19 @@ export const MP56: Readonly<SimulatedDeviceInit> = Object.freeze({
   teamsAppVersion: '1449/1.0.94.2023071702',
   autoUpdateSupported: true,
 });
+
+/** An update of the MP56's firmware to 122.15.0.40, issued at START; `overrides` replace whole fields. */
+export function updateCommand(overrides: Partial<UpdateCommand> = {}): UpdateCommand {
+  return {
+    commandId: 'cmd-1',
+    type: 'update',
+    component: 'Firmware',
+    version: '122.15.0.40',
+    artifact: { url: 'https://firmware.example.com/mp56.rom', sha256: 'a'.repeat(64), sizeBytes: 1000 },
+    issuedAt: START,
+    ...overrides,
+  };
+}
 
 /** One minute of download and two of installation, and no failures: an update ends 180 s after it starts. */
 export const BEHAVIOUR: Readonly<SimulatorBehaviour> = Object.freeze({

@@ -1,6 +1,6 @@
-// The execution side of the TeamsDevice controller: it hears the devices (state and command events from the
-// transport, kept in a DeviceStateStore), maps each message to its TeamsDevice and wakes it, holds the
-// per-namespace concurrency ledger, and hands commands to the transport.
+// The device side of the TeamsDevice controller: it hears the devices (state and command events from the
+// transport, kept in a DeviceStateStore), maps each message to its TeamsDevice and wakes it, and hands
+// commands to the transport.
 //
 // Ordering contract (see src/controllers/types.ts): the reconciler writes status.update Sent with the command
 // id FIRST, then calls send(). Command ids are deterministic (src/core/command-id.ts), so sending again after
@@ -10,18 +10,15 @@ import type { UpdateToSend } from '../../core/device-lifecycle.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { DeviceTransport, UpdateCommand } from '../../transport/types.js';
 import { DeviceIdIndex } from './device-ids.js';
-import { ConcurrencyLedger } from './ledger.js';
 import { DeviceStateStore } from './state-store.js';
 
 export interface UpdateExecutorOptions {
   transport: DeviceTransport;
   clock: Clock;
   log: Logger;
-  /** Keys of the devices of a namespace whose cached status has an update in flight (seeds the ledger). */
-  inFlight(namespace: string): Iterable<string>;
 }
 
-/** The command of the protocol (DESIGN §4) for an update to send. */
+/** The protocol command (src/transport/protocol.ts UpdateCommand) for an update to send. */
 export function updateCommand(update: UpdateToSend, issuedAt: Date): UpdateCommand {
   return {
     commandId: update.commandId,
@@ -40,7 +37,6 @@ export function updateCommand(update: UpdateToSend, issuedAt: Date): UpdateComma
 export class UpdateExecutor {
   readonly store = new DeviceStateStore();
   readonly ids = new DeviceIdIndex();
-  readonly ledger: ConcurrencyLedger;
   private readonly transport: DeviceTransport;
   private readonly log: Logger;
   private enqueue: ((key: string) => void) | undefined;
@@ -49,10 +45,6 @@ export class UpdateExecutor {
   constructor(options: UpdateExecutorOptions) {
     this.transport = options.transport;
     this.log = options.log;
-    this.ledger = new ConcurrencyLedger({
-      inFlight: options.inFlight,
-      wake: (key) => this.enqueue?.(key),
-    });
   }
 
   /** Subscribes to the transport (once): every state message and command event wakes its device. */

@@ -1,5 +1,5 @@
 // What the devices last said, in memory: the latest state message of each device and the latest event of
-// each of its recent commands, as the transport delivers them (already validated by src/mqtt/protocol.ts),
+// each of its recent commands, as the transport delivers them (already validated by src/transport/protocol.ts),
 // and when this process last handed a command to the transport. Lost on restart by design: state messages
 // are retained (re-delivered on subscribe), status.reported keeps the rest, and a command with no news is
 // re-sent under the same id.

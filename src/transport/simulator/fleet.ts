@@ -1,14 +1,14 @@
-// `run --transport memory`: every TeamsDevice of the cluster gets a simulated device in the MemoryTransport,
-// kept in sync with the TeamsDevice informer. A new device starts from initialVersionsFor(device, releases)
+// The simulated fleet: every TeamsDevice of the cluster gets a simulated device (in the MemoryTransport under
+// `run --transport memory`), kept in sync with the TeamsDevice informer. A new device starts from initialVersionsFor(device, releases)
 // (its sim.teamsdevices.io annotations, else what it last reported, else the oldest Verified release) and
 // behaves as the simulator settings of its DeviceProxyPool say (the pool defaults when the pool does not
 // exist). A pool change gives its devices the new behaviour; a deleted TeamsDevice removes its device.
 import type { Logger } from 'pino';
-import type { DeviceProxyPool, TeamsDevice } from '../api/v1alpha1/index.js';
-import type { OperatorInformers } from '../controllers/types.js';
-import { buildCatalog, type Catalog } from '../core/catalog.js';
-import type { SimulatorBehaviour } from '../proxy/simulated-device.js';
-import { initialVersionsFor, type MemoryTransport } from '../transport/memory.js';
+import type { DeviceProxyPool, TeamsDevice } from '../../api/v1alpha1/index.js';
+import type { OperatorInformers } from '../../controllers/types.js';
+import { buildCatalog, type Catalog } from '../../core/catalog.js';
+import type { SimulatedDeviceInit, SimulatorBehaviour } from './device.js';
+import { initialVersionsFor } from './initial-versions.js';
 
 /** DeviceProxyPool spec.simulator defaults (DESIGN §2). */
 export const DEFAULT_SIMULATOR: Readonly<SimulatorBehaviour> = Object.freeze({
@@ -37,14 +37,26 @@ const poolOf = (device: Pick<TeamsDevice, 'spec'>): string => device.spec?.proxy
 const sameBehaviour = (a: DeviceProxyPool, b: DeviceProxyPool): boolean =>
   JSON.stringify(simulatorBehaviour(a)) === JSON.stringify(simulatorBehaviour(b));
 
+/**
+ * Where the fleet's devices run: the MemoryTransport in the operator. Only what the fleet needs, so any host
+ * of simulated devices can be followed by one.
+ */
+export interface SimulatorTransport {
+  /** The device, or undefined when it does not exist. */
+  device(deviceId: string): object | undefined;
+  /** Adds a device from `initial`; for an existing one only the behaviour changes. */
+  upsertDevice(deviceId: string, initial: SimulatedDeviceInit, behaviour: SimulatorBehaviour): void;
+  removeDevice(deviceId: string): void;
+}
+
 export interface SimulatedFleetOptions {
-  transport: MemoryTransport;
+  transport: SimulatorTransport;
   informers: Pick<OperatorInformers, 'devices' | 'releases' | 'pools'>;
   logger: Logger;
 }
 
 export class SimulatedFleet {
-  private readonly transport: MemoryTransport;
+  private readonly transport: SimulatorTransport;
   private readonly informers: SimulatedFleetOptions['informers'];
   private readonly log: Logger;
   private active = false;

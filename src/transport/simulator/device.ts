@@ -7,10 +7,10 @@
 // commands, the clock and the seed, so tests are reproducible.
 
 import { hash } from 'node:crypto';
-import type { Component } from '../api/v1alpha1/teamsdevice.js';
-import { compareVersions } from '../core/versions.js';
-import type { CommandEvent, CommandEventState, DeviceStateMessage, UpdateCommand } from '../mqtt/protocol.js';
-import type { Clock, TimerHandle } from '../runtime/clock.js';
+import type { Component } from '../../api/v1alpha1/teamsdevice.js';
+import { compareVersions } from '../../core/versions.js';
+import type { Clock, TimerHandle } from '../../runtime/clock.js';
+import type { CommandEvent, CommandEventState, DeviceStateMessage, UpdateCommand } from '../protocol.js';
 
 /** What the device runs when it starts. */
 export interface SimulatedDeviceInit {

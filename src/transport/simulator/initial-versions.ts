@@ -1,7 +1,7 @@
-import type { FirmwareRelease } from '../api/v1alpha1/firmwarerelease.js';
-import { type Component, SIM_ANNOTATIONS, type TeamsDevice } from '../api/v1alpha1/teamsdevice.js';
-import { buildCatalog, Catalog } from '../core/catalog.js';
-import type { SimulatedDeviceInit } from '../proxy/simulated-device.js';
+import type { FirmwareRelease } from '../../api/v1alpha1/firmwarerelease.js';
+import { type Component, SIM_ANNOTATIONS, type TeamsDevice } from '../../api/v1alpha1/teamsdevice.js';
+import { buildCatalog, Catalog } from '../../core/catalog.js';
+import type { SimulatedDeviceInit } from './device.js';
 
 function nonEmpty(value: string | undefined): string | null {
   const trimmed = value?.trim();
@@ -14,7 +14,7 @@ function annotatedSupport(value: string | undefined): boolean | null {
 }
 
 /**
- * What a simulated device starts from (DESIGN §2), field by field: the simulator annotations of its
+ * What a simulated device starts from, field by field: the simulator annotations of its
  * TeamsDevice when present; else what the device last reported (status.reported), so a simulator restarted
  * against the same cluster carries on where its devices were; else the oldest Verified release of that
  * component that applies to the device; else null (the device reports no version). autoUpdateSupported:

@@ -1,12 +1,12 @@
 // `run --transport memory`: the MemoryTransport's simulated devices follow the TeamsDevices of the cluster,
 // start from their simulator annotations, and behave as their DeviceProxyPool's simulator settings say.
 import { expect } from 'chai';
-import { resourcePath } from '../../src/k8s/resource.js';
-import { DEFAULT_SIMULATOR } from '../../src/operator/index.js';
-import { useLocalCluster } from '../support/cluster.js';
-import { DEVICES, POOLS } from './fixtures.js';
-import { OperatorHarness } from './harness.js';
-import { createAll, device, pool, release } from './objects.js';
+import { resourcePath } from '../../../src/k8s/resource.js';
+import { DEFAULT_SIMULATOR } from '../../../src/operator/index.js';
+import { DEVICES, POOLS } from '../../operator/fixtures.js';
+import { OperatorHarness } from '../../operator/harness.js';
+import { createAll, device, pool, release } from '../../operator/objects.js';
+import { useLocalCluster } from '../../support/cluster.js';
 
 const NS = 'fleet';
 

@@ -1,4 +1,4 @@
-// The device protocol (DESIGN §4): topics, message types and their validators. The in-memory transport and the
+// The device protocol: topics, message types and their validators. The in-memory transport and the
 // MQTT transport both go through these functions, so what the operator accepts is the same everywhere.
 //
 // Parsers never throw: a payload that is not what the protocol says is `{ok: false, error}` with a reason
@@ -313,7 +313,7 @@ export function parseEvent(payload: Uint8Array | string): ParseResult<CommandEve
       ts: instant(obj, 'ts'),
     };
     if (present(obj, 'progress')) value.progress = integer(obj, 'progress', 0, 100);
-    // A message may be empty (DESIGN shows message: ""); only its length is bounded.
+    // A message may be empty (a device may send message: ""); only its length is bounded.
     if (present(obj, 'message')) {
       const m = obj.message;
       if (typeof m !== 'string') fail('message', `must be a string, got ${typeName(m)}`);

@@ -1,7 +1,7 @@
 // The transport's counters on /metrics (read at scrape time from DeviceTransport.stats): commands sent, device
-// messages received, and malformed payloads dropped (DESIGN §4: counted and logged, never a crash).
+// messages received, and malformed payloads dropped (counted and logged, never a crash).
 import { Counter, type Registry } from 'prom-client';
-import type { DeviceTransport, TransportStats } from '../transport/types.js';
+import type { DeviceTransport, TransportStats } from './types.js';
 
 const COUNTERS: ReadonlyArray<{ name: string; help: string; stat: keyof TransportStats }> = [
   {

@@ -17,28 +17,32 @@ import type {
   UpdatePlanSpec,
   UpdatePolicy,
   UpdatePolicySpec,
-} from '../../src/api/v1alpha1/index.js';
-import { createDeviceController, type DeviceControllerOptions } from '../../src/controllers/device/index.js';
-import { deviceIdOf } from '../../src/controllers/execution/device-ids.js';
+} from '../../../src/api/v1alpha1/index.js';
+import { deviceIdOf } from '../../../src/controllers/device/device-ids.js';
+import {
+  createDeviceController,
+  type DeviceControllerOptions,
+} from '../../../src/controllers/device/index.js';
 import type {
   Enqueue,
   OperatorContext,
   OperatorInformers,
   PlainObject,
-} from '../../src/controllers/types.js';
-import { commandId } from '../../src/core/command-id.js';
-import { KubeClient } from '../../src/k8s/client.js';
-import { isConflict } from '../../src/k8s/errors.js';
-import { EventRecorder } from '../../src/k8s/events.js';
-import type { KubeObject } from '../../src/k8s/object.js';
-import { type ResourceRef, resourcePath, TEAMS_RESOURCES } from '../../src/k8s/resource.js';
-import type { SimulatorBehaviour } from '../../src/proxy/simulated-device.js';
-import { FakeClock, RealClock } from '../../src/runtime/clock.js';
-import { Controller } from '../../src/runtime/controller.js';
-import { Informer } from '../../src/runtime/informer.js';
-import { OperatorMetrics } from '../../src/runtime/metrics.js';
-import { initialVersionsFor, MemoryTransport } from '../../src/transport/memory.js';
-import type { UpdateCommand } from '../../src/transport/types.js';
+} from '../../../src/controllers/types.js';
+import { commandId } from '../../../src/core/command-id.js';
+import { KubeClient } from '../../../src/k8s/client.js';
+import { isConflict } from '../../../src/k8s/errors.js';
+import { EventRecorder } from '../../../src/k8s/events.js';
+import type { KubeObject } from '../../../src/k8s/object.js';
+import { type ResourceRef, resourcePath, TEAMS_RESOURCES } from '../../../src/k8s/resource.js';
+import { FakeClock, RealClock } from '../../../src/runtime/clock.js';
+import { Controller } from '../../../src/runtime/controller.js';
+import { Informer } from '../../../src/runtime/informer.js';
+import { OperatorMetrics } from '../../../src/runtime/metrics.js';
+import { MemoryTransport } from '../../../src/transport/memory.js';
+import type { SimulatorBehaviour } from '../../../src/transport/simulator/device.js';
+import { initialVersionsFor } from '../../../src/transport/simulator/initial-versions.js';
+import type { UpdateCommand } from '../../../src/transport/types.js';
 
 const API = 'teamsdevices.io/v1alpha1';
 const SHA = 'b'.repeat(64);

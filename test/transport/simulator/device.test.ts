@@ -1,26 +1,14 @@
 import { expect } from 'chai';
-import type { CommandEvent, DeviceStateMessage, UpdateCommand } from '../../src/mqtt/protocol.js';
+import { FakeClock } from '../../../src/runtime/clock.js';
+import type { CommandEvent, DeviceStateMessage } from '../../../src/transport/protocol.js';
 import {
   installFails,
   SHA256_MISMATCH_MARKER,
   SimulatedDevice,
   type SimulatedDeviceInit,
   type SimulatorBehaviour,
-} from '../../src/proxy/simulated-device.js';
-import { FakeClock } from '../../src/runtime/clock.js';
-import { BEHAVIOUR, MP56, START, step, WHOLE_DOWNLOAD, WHOLE_UPDATE } from '../support/simulator.js';
-
-function update(overrides: Partial<UpdateCommand> = {}): UpdateCommand {
-  return {
-    commandId: 'cmd-1',
-    type: 'update',
-    component: 'Firmware',
-    version: '122.15.0.40',
-    artifact: { url: 'https://firmware.example.com/mp56.rom', sha256: 'a'.repeat(64), sizeBytes: 1000 },
-    issuedAt: START,
-    ...overrides,
-  };
-}
+} from '../../../src/transport/simulator/device.js';
+import { BEHAVIOUR, MP56, START, step, updateCommand, WHOLE_DOWNLOAD, WHOLE_UPDATE } from '../support.js';
 
 function harness(
   init: Partial<SimulatedDeviceInit> = {},
@@ -44,7 +32,7 @@ const walk = (events: CommandEvent[]) => events.map(step);
 describe('SimulatedDevice', () => {
   it('should walk an update through accepted, downloading, installing and succeeded, then report the new version', async () => {
     const { clock, device, events, states } = harness();
-    device.receive(update());
+    device.receive(updateCommand());
     await clock.advance(180_000);
     expect(walk(events)).to.deep.equal(WHOLE_UPDATE);
     expect(events.map((e) => e.ts)).to.include.members([
@@ -68,7 +56,7 @@ describe('SimulatedDevice', () => {
 
   it('should not finish before the download and install times have passed', async () => {
     const { clock, device, events } = harness();
-    device.receive(update());
+    device.receive(updateCommand());
     await clock.advance(179_999);
     expect(walk(events).at(-1)).to.equal('installing 50');
     expect(device.update()).to.include({ phase: 'installing', progress: 50 });
@@ -78,7 +66,7 @@ describe('SimulatedDevice', () => {
   it('should hold at most one timer while updating and none when idle', async () => {
     const { clock, device } = harness();
     expect(clock.pendingTimers()).to.equal(0);
-    device.receive(update());
+    device.receive(updateCommand());
     for (let t = 0; t < 6; t++) {
       expect(clock.pendingTimers()).to.equal(1);
       await clock.advance(30_000);
@@ -88,7 +76,7 @@ describe('SimulatedDevice', () => {
 
   it('should update the Teams app as well as firmware', async () => {
     const { clock, device, states } = harness();
-    device.receive(update({ component: 'TeamsApp', version: '1452/1.0.94.2023080101' }));
+    device.receive(updateCommand({ component: 'TeamsApp', version: '1452/1.0.94.2023080101' }));
     await clock.advance(180_000);
     expect(states.at(-1)).to.include({
       teamsAppVersion: '1452/1.0.94.2023080101',
@@ -98,7 +86,7 @@ describe('SimulatedDevice', () => {
 
   it('should run phases of zero seconds on the next tick of the clock', async () => {
     const { clock, device, events } = harness({}, { downloadSeconds: 0, installSeconds: 0 });
-    device.receive(update());
+    device.receive(updateCommand());
     await clock.advance(0);
     expect(walk(events)).to.deep.equal([
       'accepted',
@@ -112,7 +100,7 @@ describe('SimulatedDevice', () => {
 
   it('should fail every installation at failurePercent 100 and keep the running version', async () => {
     const { clock, device, events, states } = harness({}, { failurePercent: 100 });
-    device.receive(update());
+    device.receive(updateCommand());
     await clock.advance(180_000);
     expect(events.at(-1)).to.include({ state: 'failed', message: 'installation failed (simulated failure)' });
     expect(walk(events)).to.include('installing 100');
@@ -122,7 +110,7 @@ describe('SimulatedDevice', () => {
 
   it('should fail with sha256 mismatch after the download when the artifact checksum does not match', async () => {
     const { clock, device, events } = harness();
-    const command = update();
+    const command = updateCommand();
     command.artifact.sha256 = SHA256_MISMATCH_MARKER;
     device.receive(command);
     await clock.advance(180_000);
@@ -133,7 +121,7 @@ describe('SimulatedDevice', () => {
 
   it('should reject a downgrade, which would need a factory reset', async () => {
     const { clock, device, events } = harness();
-    device.receive(update({ version: '122.15.0.30' }));
+    device.receive(updateCommand({ version: '122.15.0.30' }));
     await clock.advance(180_000);
     expect(events).to.have.length(1);
     expect(events[0]).to.include({ state: 'rejected', commandId: 'cmd-1' });
@@ -142,9 +130,11 @@ describe('SimulatedDevice', () => {
 
   it('should reject a second command while an update runs, and finish the first', async () => {
     const { clock, device, events } = harness();
-    device.receive(update());
+    device.receive(updateCommand());
     await clock.advance(10_000);
-    device.receive(update({ commandId: 'cmd-2', component: 'TeamsApp', version: '1452/1.0.94.2023080101' }));
+    device.receive(
+      updateCommand({ commandId: 'cmd-2', component: 'TeamsApp', version: '1452/1.0.94.2023080101' }),
+    );
     const rejected = events.find((e) => e.commandId === 'cmd-2');
     expect(rejected).to.include({ state: 'rejected' });
     expect(rejected?.message).to.match(
@@ -157,18 +147,18 @@ describe('SimulatedDevice', () => {
 
   it('should reject a component the device cannot update', () => {
     const { device, events } = harness({ updatableComponents: ['Firmware'] });
-    device.receive(update({ component: 'TeamsApp', version: '1452/1.0.94.2023080101' }));
+    device.receive(updateCommand({ component: 'TeamsApp', version: '1452/1.0.94.2023080101' }));
     expect(events[0]).to.include({ state: 'rejected' });
     expect(events[0]?.message).to.match(/cannot be updated remotely on component TeamsApp/);
   });
 
   it('should answer a finished command id with its final event and not install it twice', async () => {
     const { clock, device, events, states } = harness();
-    device.receive(update());
+    device.receive(updateCommand());
     await clock.advance(180_000);
     const final = events.at(-1);
     events.length = 0;
-    device.receive(update());
+    device.receive(updateCommand());
     await clock.advance(180_000);
     expect(events).to.deep.equal([final]);
     expect(states).to.have.length(1);
@@ -177,11 +167,11 @@ describe('SimulatedDevice', () => {
 
   it('should answer a failed command id with its failure, so a resend after a restart does not retry it', async () => {
     const { clock, device, events } = harness({}, { failurePercent: 100 });
-    device.receive(update());
+    device.receive(updateCommand());
     await clock.advance(180_000);
     device.setBehaviour(BEHAVIOUR);
     events.length = 0;
-    device.receive(update());
+    device.receive(updateCommand());
     await clock.advance(180_000);
     expect(walk(events)).to.deep.equal(['failed']);
     expect(device.version('Firmware')).to.equal('122.15.0.36');
@@ -189,10 +179,10 @@ describe('SimulatedDevice', () => {
 
   it('should answer a duplicate delivery of the running command with its latest event, without restarting it', async () => {
     const { clock, device, events } = harness();
-    device.receive(update());
+    device.receive(updateCommand());
     await clock.advance(90_000);
     events.length = 0;
-    device.receive(update());
+    device.receive(updateCommand());
     expect(walk(events)).to.deep.equal(['installing 0']);
     await clock.advance(90_000);
     expect(walk(events).at(-1)).to.equal('succeeded 100');
@@ -200,7 +190,7 @@ describe('SimulatedDevice', () => {
 
   it('should succeed at once when asked for the version it already runs (a retry after a lost event)', () => {
     const { device, events, states } = harness({ firmwareVersion: '122.15.0.40' });
-    device.receive(update({ commandId: 'cmd-2' }));
+    device.receive(updateCommand({ commandId: 'cmd-2' }));
     expect(events).to.have.length(1);
     expect(events[0]).to.include({ state: 'succeeded', message: 'already running Firmware 122.15.0.40' });
     expect(states).to.deep.equal([]);
@@ -218,13 +208,13 @@ describe('SimulatedDevice', () => {
   it('should reject a command while offline', () => {
     const { device, events } = harness({ online: false });
     expect(device.state().online).to.equal(false);
-    device.receive(update());
+    device.receive(updateCommand());
     expect(events[0]).to.include({ state: 'rejected', message: 'device is offline' });
   });
 
   it('should fail the update in progress when the device goes offline', async () => {
     const { clock, device, events, states } = harness();
-    device.receive(update());
+    device.receive(updateCommand());
     await clock.advance(90_000);
     device.setOnline(false);
     expect(events.at(-1)).to.include({ state: 'failed', message: 'device went offline while installing' });
@@ -234,12 +224,12 @@ describe('SimulatedDevice', () => {
 
   it('should forget the update in progress without an event when halted, and run it again when resent', async () => {
     const { clock, device, events } = harness();
-    device.receive(update());
+    device.receive(updateCommand());
     await clock.advance(30_000);
     device.halt();
     expect(clock.pendingTimers()).to.equal(0);
     events.length = 0;
-    device.receive(update());
+    device.receive(updateCommand());
     await clock.advance(180_000);
     expect(walk(events)[0]).to.equal('accepted');
     expect(walk(events).at(-1)).to.equal('succeeded 100');
