@@ -131,8 +131,8 @@ export async function main(argv: string[]): Promise<number> {
   const startLocalCluster = await loadControlPlane();
   if (!startLocalCluster) {
     process.stderr.write(
-      `${PREFIX}: the embedded control plane (@teams-device-operator/localcluster) is not installed here; ` +
-        'the operator image carries only `run` and `proxy`\n',
+      `${PREFIX}: the embedded control plane (@teams-device-operator/localcluster) is not installed here ` +
+        '(the operator image leaves it out)\n',
     );
     return 1;
   }
