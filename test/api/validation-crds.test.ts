@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { expect } from 'chai';
-import { parse } from 'yaml';
 import {
   type AdmitOptions,
   compileSchema,
   type FieldCause,
   formatInvalidMessage,
   type SchemaValidator,
-} from '../../src/api/validation/index.js';
+} from '@teams-device-operator/apimachinery';
+import { expect } from 'chai';
+import { parse } from 'yaml';
 
 type Json = Record<string, unknown>;
 

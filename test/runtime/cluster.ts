@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { type LocalCluster, startLocalCluster } from '@teams-device-operator/localcluster';
 import { allCrds } from '../../src/api/v1alpha1/crds.js';
 import { KubeClient } from '../../src/k8s/client.js';
 import type { KubeObject } from '../../src/k8s/object.js';
-import { type LocalCluster, startLocalCluster } from '../../src/localcluster/index.js';
 import { eventually, silentLogger } from './support.js';
 
 type CrdStatus = KubeObject & { status?: { conditions?: { type: string; status: string }[] } };

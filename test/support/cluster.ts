@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import pino from 'pino';
 import {
   type LocalCluster,
   type LocalClusterOptions,
   startLocalCluster,
-} from '../../src/localcluster/index.js';
+} from '@teams-device-operator/localcluster';
+import pino from 'pino';
 import { Clients } from './tools.js';
 
 export interface ClusterFixture {

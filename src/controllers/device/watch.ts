@@ -6,9 +6,9 @@ import type { FirmwareRelease, TeamsDevice, UpdatePlan, UpdatePolicy } from '../
 import { selectPlanDevices } from '../../core/rules/manual.js';
 import { namespaceOf } from '../../core/rules/policies.js';
 import { jsonEqual } from '../../k8s/json.js';
-import { deviceKeyOf } from '../execution/device-ids.js';
-import type { UpdateExecutor } from '../execution/executor.js';
 import type { Enqueue, OperatorInformers } from '../types.js';
+import { deviceKeyOf } from './device-ids.js';
+import type { UpdateExecutor } from './executor.js';
 
 /** Whether the spec (or, for releases, what the rules read of the status) changed. */
 function specChanged<T extends { metadata: { generation?: number }; spec: unknown }>(a: T, b: T): boolean {

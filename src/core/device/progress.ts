@@ -11,7 +11,7 @@ import { jsonEqual } from '../shared/json-equal.js';
 /** Default of --progress-interval: the progress of an update in flight is written at most this often. */
 export const DEFAULT_PROGRESS_INTERVAL_MS = 30_000;
 
-/** A command event as the device protocol carries it (src/mqtt/protocol.ts CommandEvent). */
+/** A command event as the device protocol carries it (src/transport/protocol.ts CommandEvent). */
 export interface ObservedCommandEvent {
   commandId: string;
   state: 'accepted' | 'downloading' | 'installing' | 'succeeded' | 'failed' | 'rejected';

@@ -8,7 +8,7 @@ import { DeviceReason } from './reasons.js';
 /** lastSeen is refreshed when online flips, else at most this often (a write per message would be too many). */
 export const LAST_SEEN_REFRESH_MS = 10 * MS_PER_MINUTE;
 
-/** The latest state message of the device (src/mqtt/protocol.ts DeviceStateMessage is this type). */
+/** The latest state message of the device (src/transport/protocol.ts DeviceStateMessage is this type). */
 export interface DeviceObservation {
   online: boolean;
   manufacturer?: string;

@@ -4,9 +4,7 @@ export const MS_PER_MINUTE = 60_000;
 export const MS_PER_DAY = 86_400_000;
 
 /** ISO 8601 in UTC with seconds and a Z suffix, as status and the timeline print it: 2026-12-05T17:00:00Z. */
-export function toIsoSeconds(instant: Date): string {
-  return `${instant.toISOString().slice(0, 19)}Z`;
-}
+export { toIsoSeconds } from '@teams-device-operator/apimachinery';
 
 export function later(a: Date, b: Date): Date {
   return a.getTime() >= b.getTime() ? a : b;

@@ -3,7 +3,7 @@
 // forever). Here rather than in src/k8s so that src/core imports nothing from the Kubernetes side;
 // src/k8s/json.ts re-exports it for status writes.
 
-import { isObject } from '../../api/validation/deep.js';
+import { isObject } from '@teams-device-operator/apimachinery';
 
 /** Absent, undefined and null are the same to a merge patch (null deletes a field). */
 export function isNothing(value: unknown): boolean {

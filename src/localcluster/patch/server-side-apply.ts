@@ -2,8 +2,9 @@
 // field ownership every other write records, after sigs.k8s.io/structured-merge-diff and
 // k8s.io/apimachinery/pkg/util/managedfields. Ownership lives in `metadata.managedFields`, one
 // entry per manager and operation (and API version for updates), each a FieldsV1 set.
+
+import { badRequest } from '../errors.js';
 import { listKeysForKind } from './builtin-schema.js';
-import { badRequest } from './errors.js';
 import { FieldSet, pathString } from './field-set.js';
 import { clone, deepEqual, isMap, type JsonMap } from './json.js';
 import {

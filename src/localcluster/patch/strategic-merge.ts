@@ -4,8 +4,9 @@
 // their `patchMergeKey` (lists of scalars merge as sets), other lists are replaced, maps merge,
 // and null deletes. Directives: `$patch: replace|delete|merge`, `$retainKeys`,
 // `$setElementOrder/<list>` and `$deleteFromPrimitiveList/<list>`.
+
+import { badRequest, invalidPatch } from '../errors.js';
 import { listKeysForKind } from './builtin-schema.js';
-import { badRequest, invalid } from './errors.js';
 import { clone, describe, isMap, type JsonMap, setOwn } from './json.js';
 import { childSchema, type ListKeyLookup } from './schema.js';
 
@@ -164,7 +165,7 @@ function mergeList(
   if (!ofMaps) {
     merged = [...new Set([...original, ...patch])];
   } else {
-    if (!mergeKey) throw invalid('cannot merge lists without merge key');
+    if (!mergeKey) throw invalidPatch('cannot merge lists without merge key');
     [base, patchItems] = applyListDirectives(original, patch, mergeKey);
     merged = mergeItems(base, patchItems, mergeKey, itemSchema);
   }
@@ -173,10 +174,10 @@ function mergeList(
 }
 
 function elementsAreMaps(items: unknown[]): boolean {
-  if (items.some(Array.isArray)) throw invalid('lists of lists are not supported');
+  if (items.some(Array.isArray)) throw invalidPatch('lists of lists are not supported');
   const maps = items.filter(isMap).length;
   if (maps !== 0 && maps !== items.length) {
-    throw invalid(`list element types are not identical: ${describe(items)}`);
+    throw invalidPatch(`list element types are not identical: ${describe(items)}`);
   }
   return maps !== 0;
 }
@@ -228,7 +229,7 @@ function mergeItems(
 }
 
 function noMergeKey(item: JsonMap, mergeKey: string) {
-  return invalid(`map: ${describe(item)} does not contain declared merge key: ${mergeKey}`);
+  return invalidPatch(`map: ${describe(item)} does not contain declared merge key: ${mergeKey}`);
 }
 
 /** Splits `items` into those present in `by` (by merge key, or by value for scalars) and the rest. */

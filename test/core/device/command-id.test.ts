@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { commandId } from '../../../src/core/device/command-id.js';
-import { parseCommand } from '../../../src/mqtt/protocol.js';
+import { parseCommand } from '../../../src/transport/protocol.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
