@@ -1,7 +1,8 @@
 // The harness of the UpdatePlan, FirmwareRelease, UpdatePolicy and DeviceProxyPool controller tests (no tests
-// of its own): one controller wired as the operator wires it (src/operator/controllers.ts), with the seven
-// informers of OperatorContext on the embedded control plane, a FakeClock as the operator's clock (requeues,
-// debounce, timestamps) and real time for informers and retry backoff.
+// of its own): one controller wired by the operator's own code (a Manager, createInformers with its
+// transform and indexes, registerControllers) on the embedded control plane, so a controller reads the same
+// caches and indexes it reads in production. A FakeClock is the operator's clock (requeues, debounce, status
+// timestamps); real time drives informers, retry backoff and Event times, as in startOperator.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type {
   DeviceProxyPool,
@@ -11,23 +12,24 @@ import type {
   UpdatePlan,
   UpdatePolicy,
 } from '../../src/api/v1alpha1/index.js';
-import { CONFIG_MAPS, DEPLOYMENTS, PROXY_LABEL_SELECTOR } from '../../src/controllers/pool/objects.js';
+import { parseConfig } from '../../src/config/config.js';
 import {
   AGGREGATE_DEBOUNCE_MS,
   type ControllerFactory,
-  type Enqueue,
   type OperatorContext,
   type OperatorInformers,
-  type PlainObject,
 } from '../../src/controllers/types.js';
 import { KubeClient } from '../../src/k8s/client.js';
 import { isNotFound } from '../../src/k8s/errors.js';
 import { EventRecorder } from '../../src/k8s/events.js';
 import type { KubeObject } from '../../src/k8s/object.js';
 import { EVENTS, type ResourceRef, resourcePath, TEAMS_RESOURCES } from '../../src/k8s/resource.js';
+import { createInformers, registerControllers } from '../../src/operator/index.js';
+import { COMPONENT } from '../../src/operator/operator.js';
 import { type FakeClock, RealClock } from '../../src/runtime/clock.js';
-import { Controller } from '../../src/runtime/controller.js';
-import { Informer } from '../../src/runtime/informer.js';
+import type { Controller } from '../../src/runtime/controller.js';
+import type { Informer } from '../../src/runtime/informer.js';
+import { Manager } from '../../src/runtime/manager.js';
 import { OperatorMetrics } from '../../src/runtime/metrics.js';
 import type { DeviceTransport } from '../../src/transport/types.js';
 import { eventually, silentLogger } from '../runtime/support.js';
@@ -106,13 +108,11 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** The Enqueue the operator gives a registration's watch(): now, or after a delay on the operator's clock. */
-function enqueueFor(controller: Controller): Enqueue {
-  const enqueue = (key: string) => controller.enqueue(key);
-  return Object.assign(enqueue, { after: (key: string, ms: number) => controller.queue.addAfter(key, ms) });
-}
-
-/** Starts the informers, waits until they have synced, wires `factory`'s controller and starts it. */
+/**
+ * Wires `factory`'s controller as startOperator does: a Manager, the informers of createInformers (with their
+ * transform and the device-model index), registerControllers; then starts the manager, which syncs the
+ * informers before it starts the controller.
+ */
 export async function startController(
   factory: ControllerFactory,
   kubeConfig: KubeConfig,
@@ -121,41 +121,24 @@ export async function startController(
   const client = new KubeClient(kubeConfig);
   const wall = new RealClock();
   const logger = silentLogger();
-  const informer = <T extends KubeObject>(resource: ResourceRef, labelSelector?: string) =>
-    new Informer<T>({ client, resource, clock: wall, logger, ...(labelSelector ? { labelSelector } : {}) });
-  const informers = {
-    devices: informer(DEVICES),
-    releases: informer(RELEASES),
-    plans: informer(PLANS),
-    policies: informer(POLICIES),
-    pools: informer(POOLS),
-    deployments: informer<PlainObject & KubeObject>(DEPLOYMENTS, PROXY_LABEL_SELECTOR),
-    configMaps: informer<PlainObject & KubeObject>(CONFIG_MAPS, PROXY_LABEL_SELECTOR),
-  } as unknown as OperatorInformers;
-  const all = Object.values(informers) as unknown as Informer<KubeObject>[];
-  for (const i of all) i.start();
-  await Promise.all(all.map((i) => i.waitForSync()));
-
+  const metrics = new OperatorMetrics();
+  const config = parseConfig(['--metrics-port', '0', '--health-port', '0'], {});
+  const manager = new Manager({ config, client, clock, wallClock: wall, logger, metrics, host: '127.0.0.1' });
+  const informers = createInformers(manager);
   const ctx: OperatorContext = {
     client,
     clock,
     log: logger,
-    recorder: new EventRecorder({ client, component: 'teams-device-operator', clock, logger }),
-    metrics: new OperatorMetrics(),
+    // Event times on real time, as startOperator has them (kubectl reads their ages against real time).
+    recorder: new EventRecorder({ client, component: COMPONENT, clock: wall, logger }),
+    metrics,
     informers,
     transport: noTransport,
     image: PROXY_IMAGE,
   };
-  const registration = factory(ctx);
-  const controller = new Controller({
-    name: registration.name,
-    reconciler: registration.reconciler,
-    clock,
-    wallClock: wall,
-    logger,
-  });
-  registration.watch(enqueueFor(controller));
-  controller.start();
+  const [controller] = registerControllers(manager, ctx, [factory]).values();
+  if (!controller) throw new Error('registerControllers made no controller');
+  await manager.start();
 
   const informerOf = (resource: ResourceRef): Informer<KubeObject> => {
     const byKind: Record<string, unknown> = {
@@ -240,10 +223,7 @@ export async function startController(
     async createNamespace(name) {
       await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     },
-    async stop() {
-      await controller.stop();
-      await Promise.all(all.map((i) => i.stop()));
-    },
+    stop: () => manager.stop(),
   };
   return h;
 }
