@@ -30,7 +30,7 @@ import type {
   PlainObject,
 } from '../../../src/controllers/types.js';
 import { commandId } from '../../../src/core/device/command-id.js';
-import { KubeClient } from '../../../src/k8s/client.js';
+import { KubeClient, MERGE_PATCH, type RequestOptions } from '../../../src/k8s/client.js';
 import { isConflict } from '../../../src/k8s/errors.js';
 import { EventRecorder } from '../../../src/k8s/events.js';
 import type { KubeObject } from '../../../src/k8s/object.js';
@@ -43,6 +43,7 @@ import { MemoryTransport } from '../../../src/transport/memory.js';
 import type { SimulatorBehaviour } from '../../../src/transport/simulator/device.js';
 import { initialVersionsFor } from '../../../src/transport/simulator/initial-versions.js';
 import type { UpdateCommand } from '../../../src/transport/types.js';
+import { ClientSpy } from '../../support/client-spy.js';
 
 const API = 'teamsdevices.io/v1alpha1';
 const SHA = 'b'.repeat(64);
@@ -54,44 +55,48 @@ function resource(kind: string): ResourceRef {
   return ref;
 }
 
-/** A KubeClient that counts TeamsDevice status writes and can run something just before one. */
-class RecordingClient extends KubeClient {
-  statusWrites: Array<{ path: string; at: string; update: string | null }> = [];
+/** The TeamsDevice status merge patches a ClientSpy saw answered, and a hook run just before each is sent. */
+class StatusWriteLog {
+  readonly writes: Array<{ path: string; at: string; update: string | null }> = [];
   conflicts = 0;
   /** resourceVersion of the last status write, per object path. */
-  written = new Map<string, number>();
+  readonly written = new Map<string, number>();
   beforeStatusPatch: ((path: string) => Promise<void>) | undefined;
-  clock: FakeClock | undefined;
 
-  override async mergePatch<T extends KubeObject>(
-    path: string,
-    patch: unknown,
-    signal?: AbortSignal,
-  ): Promise<T> {
-    if (!(path.includes('/teamsdevices/') && path.endsWith('/status')))
-      return super.mergePatch<T>(path, patch, signal);
-    await this.beforeStatusPatch?.(path);
-    try {
-      const result = await super.mergePatch<T>(path, patch, signal);
-      const written = (result as unknown as TeamsDevice).status?.update;
+  constructor(spy: ClientSpy, clock: FakeClock) {
+    const isStatusPatch = (method: string, path: string, options: RequestOptions) =>
+      method === 'PATCH' &&
+      options.contentType === MERGE_PATCH &&
+      path.includes('/teamsdevices/') &&
+      path.endsWith('/status');
+    spy.injectFault((method, path, options) =>
+      isStatusPatch(method, path, options) ? this.beforeStatusPatch?.(path) : undefined,
+    );
+    spy.onAnswer(({ record, options, result, error }) => {
+      const { method, path } = record;
+      if (!isStatusPatch(method, path, options)) return;
+      if (error !== undefined) {
+        if (isConflict(error)) this.conflicts++;
+        return;
+      }
+      const written = (result as TeamsDevice).status?.update;
       // The state, and the percentage when there is one: 'Downloading 50%'.
       const update = written
         ? `${written.state}${written.progress === undefined ? '' : ` ${written.progress}%`}`
         : null;
-      this.statusWrites.push({ path, at: this.clock?.now().toISOString() ?? '', update });
-      this.written.set(path.replace(/\/status$/, ''), Number(result.metadata?.resourceVersion));
-      return result;
-    } catch (err) {
-      if (isConflict(err)) this.conflicts++;
-      throw err;
-    }
+      this.writes.push({ path, at: clock.now().toISOString(), update });
+      this.written.set(
+        path.replace(/\/status$/, ''),
+        Number((result as KubeObject).metadata?.resourceVersion),
+      );
+    });
   }
 }
 
-function clientOf(cluster: LocalCluster): RecordingClient {
+function clientOf(cluster: LocalCluster): ClientSpy {
   const kc = new KubeConfig();
   kc.loadFromString(cluster.kubeconfig());
-  return new RecordingClient(kc);
+  return new ClientSpy(kc);
 }
 
 async function installCrds(client: KubeClient): Promise<void> {
@@ -207,7 +212,8 @@ class Harness {
 
   constructor(
     readonly o: HarnessOptions,
-    readonly client: RecordingClient,
+    readonly client: ClientSpy,
+    readonly statusLog: StatusWriteLog,
     readonly clock: FakeClock,
     readonly transport: MemoryTransport,
     readonly informers: OperatorInformers,
@@ -247,7 +253,7 @@ class Harness {
   static async run(cluster: LocalCluster, o: HarnessOptions): Promise<Harness> {
     const client = clientOf(cluster);
     const clock = o.clock ?? new FakeClock(o.start);
-    client.clock = clock;
+    const statusLog = new StatusWriteLog(client, clock);
     const informer = <T extends object>(kind: string) =>
       new Informer<KubeObject>({
         client,
@@ -294,7 +300,7 @@ class Harness {
       logger: silent,
       concurrency: registration.concurrency ?? 1,
     });
-    const harness = new Harness(o, client, clock, transport, informers, controller, started);
+    const harness = new Harness(o, client, statusLog, clock, transport, informers, controller, started);
     harness.metrics = ctx.metrics;
     // The spy sits in front of the transport: it sees what the controller sends, in order.
     const send = transport.send.bind(transport);
@@ -335,7 +341,7 @@ class Harness {
       await this.controller.queue.idle();
       const before = this.activity;
       await pause(15);
-      const caughtUp = [...this.client.written].every(([path, rv]) => {
+      const caughtUp = [...this.statusLog.written].every(([path, rv]) => {
         const name = path.split('/').at(-1) ?? '';
         const cached = this.informers.devices.get(name, this.o.namespace);
         return Number(cached?.metadata.resourceVersion ?? 0) >= rv;
@@ -461,14 +467,14 @@ describe('TeamsDevice controller', function () {
     await h.runUntil('2026-11-02T16:59:59Z');
     expect(h.sent).to.deep.equal([]);
 
-    const writesBefore = h.client.statusWrites.length;
+    const writesBefore = h.statusLog.writes.length;
     await h.runUntil('2026-11-02T17:10:00Z');
     expect(h.sent.map((s) => `${s.command.version} @ ${s.at}`)).to.deep.equal([
       '122.15.0.40 @ 2026-11-02T17:00:00.000Z',
     ]);
     expect(h.sent[0]?.command.commandId).to.equal(commandId('phone-1', 'Firmware', '122.15.0.40', 1));
     expect(h.walks.get('phone-1')).to.deep.equal([null, 'Sent', 'Downloading', 'Installing', null]);
-    const writes = h.client.statusWrites.slice(writesBefore);
+    const writes = h.statusLog.writes.slice(writesBefore);
     // The simulated device reports 0% and 50% of each step (60 s download, 120 s install). Downloading 0%
     // comes at 17:00:00 but waits for the interval after the Sent write; by 17:00:30 it says 50%; Installing
     // 0% at 17:01:00, 30 s after that; its 50% at 17:02:00; the result at once.
@@ -508,10 +514,10 @@ describe('TeamsDevice controller', function () {
     );
 
     // Nothing more to do: no command, no write, however long we wait.
-    const writesDone = h.client.statusWrites.length;
+    const writesDone = h.statusLog.writes.length;
     await h.runUntil('2026-11-09T00:00:00Z');
     expect(h.sent).to.have.length(1);
-    expect(h.client.statusWrites.length).to.equal(writesDone);
+    expect(h.statusLog.writes.length).to.equal(writesDone);
   });
 
   it('should start an immediate plan in the reconcile that sees it, inside business hours', async () => {
@@ -666,9 +672,9 @@ describe('TeamsDevice controller', function () {
       ...(progressIntervalMs === undefined ? {} : { controller: { progressIntervalMs } }),
     });
     harness = h;
-    const writesBefore = h.client.statusWrites.length;
+    const writesBefore = h.statusLog.writes.length;
     await h.runUntil('2026-11-02T17:10:00Z');
-    return { h, writes: h.client.statusWrites.slice(writesBefore).map((w) => `${w.update} @ ${w.at}`) };
+    return { h, writes: h.statusLog.writes.slice(writesBefore).map((w) => `${w.update} @ ${w.at}`) };
   }
 
   it('should write only Sent and the result of an update faster than the progress interval, and one Event', async () => {
@@ -706,14 +712,14 @@ describe('TeamsDevice controller', function () {
     // Someone labels the device between our read of the cache and our write: the write carries the old
     // resourceVersion and the API server answers 409 Conflict.
     let labelled = false;
-    h.client.beforeStatusPatch = async () => {
+    h.statusLog.beforeStatusPatch = async () => {
       if (labelled) return;
       labelled = true;
       const path = resourcePath(resource('TeamsDevice'), { namespace, name: 'phone-1' });
       await admin.mergePatch(path, { metadata: { labels: { site: 'berlin' } } });
     };
     await h.runUntil('2026-11-02T17:10:00Z');
-    expect(h.client.conflicts).to.equal(1);
+    expect(h.statusLog.conflicts).to.equal(1);
     expect(h.sent).to.have.length(1);
     expect(h.device('phone-1').metadata.labels).to.deep.equal({ site: 'berlin' });
     expect(h.device('phone-1').status?.history?.[0]?.result).to.equal('Succeeded');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { KubeClient, type RequestOptions } from '../../../src/k8s/client.js';
 import { resourcePath, TEAMS_RESOURCES } from '../../../src/k8s/resource.js';
 import { patchStatus, type WithStatus } from '../../../src/k8s/status.js';
+import { ClientSpy } from '../../support/client-spy.js';
 import { teamsDevice } from '../../support/manifests.js';
 import { useRuntimeCluster } from '../cluster.js';
 
@@ -15,33 +15,19 @@ type Device = WithStatus<DeviceStatus>;
 
 const DEVICES = TEAMS_RESOURCES.TeamsDevice!;
 
-/** A client that remembers the requests it sends. */
-class RecordingClient extends KubeClient {
-  readonly sent: { method: string; path: string; body?: unknown }[] = [];
-
-  override request<T>(
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-    path: string,
-    options: RequestOptions = {},
-  ): Promise<T> {
-    this.sent.push({ method, path, ...(options.body === undefined ? {} : { body: options.body }) });
-    return super.request<T>(method, path, options);
-  }
-}
-
 describe('patchStatus against the embedded control plane', () => {
   const fx = useRuntimeCluster();
-  let client: RecordingClient;
+  let client: ClientSpy;
   let device: Device;
 
   before(async () => {
     await fx.createNamespace('status');
-    client = new RecordingClient(fx.client().kubeConfig);
+    client = new ClientSpy(fx.client().kubeConfig);
     device = await client.create<Device>(
       resourcePath(DEVICES, { namespace: 'status' }),
       teamsDevice({ name: 'phone-1', namespace: 'status' }) as never,
     );
-    client.sent.length = 0;
+    client.reset();
   });
 
   it('should write the status through the status subresource and return the object the server sent', async () => {
@@ -51,9 +37,10 @@ describe('patchStatus against the embedded control plane', () => {
     };
     const result = await patchStatus(client, device, status);
     expect(result.patched).to.equal(true);
-    expect(client.sent).to.deep.equal([
+    expect(client.requests).to.deep.equal([
       {
         method: 'PATCH',
+        ok: true,
         path: '/apis/teamsdevices.io/v1alpha1/namespaces/status/teamsdevices/phone-1/status',
         body: { status },
       },
@@ -63,25 +50,25 @@ describe('patchStatus against the embedded control plane', () => {
   });
 
   it('should send nothing when the status is already as desired', async () => {
-    client.sent.length = 0;
+    client.reset();
     const same: DeviceStatus = {
       reported: { firmwareVersion: '1', model: 'MP56', manufacturer: 'Yealink' },
       online: true,
     };
     const result = await patchStatus(client, device, same);
     expect(result).to.deep.equal({ patched: false, object: device });
-    expect(client.sent).to.deep.equal([]);
+    expect(client.requests).to.deep.equal([]);
   });
 
   it('should send only the difference, with removed fields as null', async () => {
-    client.sent.length = 0;
+    client.reset();
     const next: DeviceStatus = {
       online: false,
       reported: { manufacturer: 'Yealink', model: 'MP56', firmwareVersion: '2' },
     };
     const withSeen = await patchStatus(client, device, { ...next, lastSeen: '2026-12-01T10:00:00Z' });
     const result = await patchStatus(client, withSeen.object, next);
-    expect(client.sent.map((r) => r.body)).to.deep.equal([
+    expect(client.requests.map((r) => r.body)).to.deep.equal([
       { status: { online: false, reported: { firmwareVersion: '2' }, lastSeen: '2026-12-01T10:00:00Z' } },
       { status: { lastSeen: null } },
     ]);
