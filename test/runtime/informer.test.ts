@@ -4,9 +4,9 @@ import type { KubeObject } from '../../src/k8s/object.js';
 import { resourcePath, TEAMS_RESOURCES } from '../../src/k8s/resource.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { enqueueHandlers, Informer, objectKey, WATCH_TIMEOUT_GRACE_MS } from '../../src/runtime/informer.js';
+import { eventually, silentLogger } from '../support/async.js';
+import { useRuntimeCluster } from '../support/cluster.js';
 import { teamsDevice } from '../support/manifests.js';
-import { useRuntimeCluster } from './cluster.js';
-import { eventually, silentLogger } from './support.js';
 
 interface Device extends KubeObject {
   spec: { model: string };

@@ -6,9 +6,9 @@ import { FakeClock } from '../../src/runtime/clock.js';
 import { enqueueHandlers, type Informer, splitKey } from '../../src/runtime/informer.js';
 import type { Lease } from '../../src/runtime/leader-election.js';
 import { Manager, type ManagerConfig } from '../../src/runtime/manager.js';
+import { silentLogger } from '../support/async.js';
+import { useRuntimeCluster } from '../support/cluster.js';
 import { teamsDevice } from '../support/manifests.js';
-import { useRuntimeCluster } from './cluster.js';
-import { silentLogger } from './support.js';
 
 const DEVICES = TEAMS_RESOURCES.TeamsDevice!;
 

@@ -3,11 +3,11 @@
 import { createServer } from 'node:net';
 import { ApiException, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { KubeClient } from '../../../src/k8s/client.js';
-import { ApiError } from '../../../src/k8s/errors.js';
-import { makeApiClient } from '../../../src/k8s/http-library.js';
-import type { KubeObject } from '../../../src/k8s/object.js';
-import { useLocalCluster } from '../../support/cluster.js';
+import { KubeClient } from '../../src/k8s/client.js';
+import { ApiError } from '../../src/k8s/errors.js';
+import { makeApiClient } from '../../src/k8s/http-library.js';
+import type { KubeObject } from '../../src/k8s/object.js';
+import { useLocalCluster } from '../support/cluster.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -11,28 +11,28 @@ import type {
   TeamsDeviceStatus,
   UpdatePlan,
   UpdatePolicy,
-} from '../../src/api/v1alpha1/index.js';
-import { parseConfig } from '../../src/config/config.js';
+} from '../../../src/api/v1alpha1/index.js';
+import { parseConfig } from '../../../src/config/config.js';
 import {
   AGGREGATE_DEBOUNCE_MS,
   type ControllerFactory,
   type OperatorContext,
   type OperatorInformers,
-} from '../../src/controllers/types.js';
-import { KubeClient } from '../../src/k8s/client.js';
-import { isNotFound } from '../../src/k8s/errors.js';
-import { EventRecorder } from '../../src/k8s/events.js';
-import type { KubeObject } from '../../src/k8s/object.js';
-import { EVENTS, type ResourceRef, resourcePath, TEAMS_RESOURCES } from '../../src/k8s/resource.js';
-import { createInformers, registerControllers } from '../../src/operator/index.js';
-import { COMPONENT } from '../../src/operator/operator.js';
-import { type FakeClock, RealClock } from '../../src/runtime/clock.js';
-import type { Controller } from '../../src/runtime/controller.js';
-import type { Informer } from '../../src/runtime/informer.js';
-import { Manager } from '../../src/runtime/manager.js';
-import { OperatorMetrics } from '../../src/runtime/metrics.js';
-import type { DeviceTransport } from '../../src/transport/types.js';
-import { eventually, silentLogger } from '../runtime/support.js';
+} from '../../../src/controllers/types.js';
+import { KubeClient } from '../../../src/k8s/client.js';
+import { isNotFound } from '../../../src/k8s/errors.js';
+import { EventRecorder } from '../../../src/k8s/events.js';
+import type { KubeObject } from '../../../src/k8s/object.js';
+import { EVENTS, type ResourceRef, resourcePath, TEAMS_RESOURCES } from '../../../src/k8s/resource.js';
+import { createInformers, registerControllers } from '../../../src/operator/index.js';
+import { COMPONENT } from '../../../src/operator/operator.js';
+import { type FakeClock, RealClock } from '../../../src/runtime/clock.js';
+import type { Controller } from '../../../src/runtime/controller.js';
+import type { Informer } from '../../../src/runtime/informer.js';
+import { Manager } from '../../../src/runtime/manager.js';
+import { OperatorMetrics } from '../../../src/runtime/metrics.js';
+import type { DeviceTransport } from '../../../src/transport/types.js';
+import { eventually, silentLogger } from '../async.js';
 
 export const API_VERSION = 'teamsdevices.io/v1alpha1';
 export const SHA = 'a'.repeat(64);

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import type { KubeClient } from '../../../src/k8s/client.js';
-import { EventRecorder } from '../../../src/k8s/events.js';
-import type { KubeList, KubeObject } from '../../../src/k8s/object.js';
-import { EVENTS, resourcePath, TEAMS_RESOURCES } from '../../../src/k8s/resource.js';
-import { FakeClock } from '../../../src/runtime/clock.js';
-import { teamsDevice } from '../../support/manifests.js';
-import { useRuntimeCluster } from '../cluster.js';
+import type { KubeClient } from '../../src/k8s/client.js';
+import { EventRecorder } from '../../src/k8s/events.js';
+import type { KubeList, KubeObject } from '../../src/k8s/object.js';
+import { EVENTS, resourcePath, TEAMS_RESOURCES } from '../../src/k8s/resource.js';
+import { FakeClock } from '../../src/runtime/clock.js';
+import { useRuntimeCluster } from '../support/cluster.js';
+import { teamsDevice } from '../support/manifests.js';
 
 interface CoreEvent extends KubeObject {
   involvedObject: { kind?: string; name?: string; namespace?: string; uid?: string };

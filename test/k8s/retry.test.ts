@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import type { KubeObject } from '../../../src/k8s/object.js';
-import { retryOnConflict } from '../../../src/k8s/retry.js';
-import { useRuntimeCluster } from '../cluster.js';
+import type { KubeObject } from '../../src/k8s/object.js';
+import { retryOnConflict } from '../../src/k8s/retry.js';
+import { useRuntimeCluster } from '../support/cluster.js';
 
 interface ConfigMap extends KubeObject {
   data?: Record<string, string>;

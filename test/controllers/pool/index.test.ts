@@ -1,19 +1,19 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import type { DeviceProxyPool } from '../../src/api/v1alpha1/index.js';
-import { containsAll } from '../../src/controllers/pool/apply.js';
-import { poolController } from '../../src/controllers/pool/index.js';
+import type { DeviceProxyPool } from '../../../src/api/v1alpha1/index.js';
+import { containsAll } from '../../../src/controllers/pool/apply.js';
+import { poolController } from '../../../src/controllers/pool/index.js';
 import {
   CONFIG_MAPS,
   DEPLOYMENTS,
   desiredConfigMap,
   desiredDeployment,
-} from '../../src/controllers/pool/objects.js';
-import type { PoolDevice } from '../../src/core/pool/decide.js';
-import { isNotFound } from '../../src/k8s/errors.js';
-import { eventually } from '../runtime/support.js';
-import { DEVICES, device, POOLS, PROXY_IMAGE, pool } from './harness.js';
-import { condition, useController } from './scenario.js';
+} from '../../../src/controllers/pool/objects.js';
+import type { PoolDevice } from '../../../src/core/pool/decide.js';
+import { isNotFound } from '../../../src/k8s/errors.js';
+import { eventually } from '../../support/async.js';
+import { DEVICES, device, POOLS, PROXY_IMAGE, pool } from '../../support/controllers/harness.js';
+import { condition, useController } from '../../support/controllers/scenario.js';
 
 interface Deployment extends KubernetesObject {
   spec: {

@@ -1,10 +1,10 @@
 // The steps the UpdatePlan, FirmwareRelease, UpdatePolicy and DeviceProxyPool controller tests share (no tests
 // of its own), on top of harness.ts: one controller on its own embedded control plane, and the few things a
 // scenario does to the cluster before the controller has something to show.
-import type { HistoryEntry, UpdatePolicy } from '../../src/api/v1alpha1/index.js';
-import type { ControllerFactory } from '../../src/controllers/types.js';
-import { FakeClock } from '../../src/runtime/clock.js';
-import { type ClusterFixture, useLocalCluster } from '../support/cluster.js';
+import type { HistoryEntry, UpdatePolicy } from '../../../src/api/v1alpha1/index.js';
+import type { ControllerFactory } from '../../../src/controllers/types.js';
+import { FakeClock } from '../../../src/runtime/clock.js';
+import { type ClusterFixture, useLocalCluster } from '../cluster.js';
 import {
   DEVICES,
   type DeviceOptions,

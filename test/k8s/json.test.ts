@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { jsonEqual, mergePatchDiff } from '../../../src/k8s/json.js';
+import { jsonEqual, mergePatchDiff } from '../../src/k8s/json.js';
 
 describe('merge-patch diffs', () => {
   it('should find nothing to send when only key order differs', () => {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import type { UpdatePolicy } from '../../src/api/v1alpha1/index.js';
-import { policyController } from '../../src/controllers/policy/index.js';
-import { POLICIES, policy } from './harness.js';
-import { condition, useController } from './scenario.js';
+import type { UpdatePolicy } from '../../../src/api/v1alpha1/index.js';
+import { policyController } from '../../../src/controllers/policy/index.js';
+import { POLICIES, policy } from '../../support/controllers/harness.js';
+import { condition, useController } from '../../support/controllers/scenario.js';
 
 const ready = (p: UpdatePolicy) => condition(p, 'Ready');
 

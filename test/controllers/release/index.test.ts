@@ -1,9 +1,15 @@
 import { expect } from 'chai';
-import type { FirmwareRelease } from '../../src/api/v1alpha1/index.js';
-import { releaseController } from '../../src/controllers/release/index.js';
-import { RESUME_ANNOTATION } from '../../src/controllers/types.js';
-import { RELEASES, release, reported } from './harness.js';
-import { addDeviceRunning, applyPolicy, condition, firmwareOutcome, useController } from './scenario.js';
+import type { FirmwareRelease } from '../../../src/api/v1alpha1/index.js';
+import { releaseController } from '../../../src/controllers/release/index.js';
+import { RESUME_ANNOTATION } from '../../../src/controllers/types.js';
+import { RELEASES, release, reported } from '../../support/controllers/harness.js';
+import {
+  addDeviceRunning,
+  applyPolicy,
+  condition,
+  firmwareOutcome,
+  useController,
+} from '../../support/controllers/scenario.js';
 
 const START = '2026-11-10T08:00:00Z';
 const halted = (r: FirmwareRelease) => condition(r, 'Halted');

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { resourcePath, TEAMS_RESOURCES } from '../../../src/k8s/resource.js';
-import { patchStatus, type WithStatus } from '../../../src/k8s/status.js';
-import { ClientSpy } from '../../support/client-spy.js';
-import { teamsDevice } from '../../support/manifests.js';
-import { useRuntimeCluster } from '../cluster.js';
+import { resourcePath, TEAMS_RESOURCES } from '../../src/k8s/resource.js';
+import { patchStatus, type WithStatus } from '../../src/k8s/status.js';
+import { ClientSpy } from '../support/client-spy.js';
+import { useRuntimeCluster } from '../support/cluster.js';
+import { teamsDevice } from '../support/manifests.js';
 
 interface DeviceStatus {
   online?: boolean;

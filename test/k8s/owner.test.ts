@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { controllerOf, isOwnedBy, ownerReference, withOwnerReference } from '../../../src/k8s/owner.js';
+import { controllerOf, isOwnedBy, ownerReference, withOwnerReference } from '../../src/k8s/owner.js';
 
 describe('owner references', () => {
   const pool = {

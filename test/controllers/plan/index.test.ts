@@ -1,8 +1,14 @@
 import { expect } from 'chai';
-import type { PlanPhase, UpdatePlan } from '../../src/api/v1alpha1/index.js';
-import { planController } from '../../src/controllers/plan/index.js';
-import { PLANS, plan, RELEASES, release, reported } from './harness.js';
-import { addDeviceRunning, applyPolicy, condition, firmwareOutcome, useController } from './scenario.js';
+import type { PlanPhase, UpdatePlan } from '../../../src/api/v1alpha1/index.js';
+import { planController } from '../../../src/controllers/plan/index.js';
+import { PLANS, plan, RELEASES, release, reported } from '../../support/controllers/harness.js';
+import {
+  addDeviceRunning,
+  applyPolicy,
+  condition,
+  firmwareOutcome,
+  useController,
+} from '../../support/controllers/scenario.js';
 
 const START = '2026-12-01T09:00:00Z';
 
