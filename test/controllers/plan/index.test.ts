@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { PlanPhase, UpdatePlan } from '../../../src/api/v1alpha1/index.js';
 import { planController } from '../../../src/controllers/plan/index.js';
-import { PLANS, plan, RELEASES, release, reported } from '../../support/controllers/harness.js';
+import { plan, release, reported } from '../../support/builders/index.js';
+import { PLANS, RELEASES } from '../../support/controllers/harness.js';
 import {
   addDeviceRunning,
   applyPolicy,
@@ -20,8 +21,8 @@ describe('UpdatePlan controller against the embedded control plane', () => {
   before(async () => {
     // Out since November (General starts on 2026-12-02, so no automatic time comes before the schedules below).
     for (const r of [
-      release('122.15.0.36', '2026-09-01T00:00:00Z'),
-      release('122.15.0.40', '2026-11-20T00:00:00Z'),
+      release({ version: '122.15.0.36', releaseDate: '2026-09-01T00:00:00Z', models: ['MP56'] }),
+      release({ version: '122.15.0.40', releaseDate: '2026-11-20T00:00:00Z', models: ['MP56'] }),
     ]) {
       await h.seen(RELEASES, await h.create(RELEASES, r));
     }
@@ -60,7 +61,7 @@ describe('UpdatePlan controller against the embedded control plane', () => {
   it('should show an immediate plan Pending, then Sent, then Succeeded as the device status moves, with Events', async () => {
     const ns = 'plan-now';
     await namespaceWithPhone(ns, '122.15.0.36');
-    await h.create(PLANS, plan('now', ns, {}));
+    await h.create(PLANS, plan('now', { devices: { names: ['phone-1'] } }, ns));
 
     const pending = await untilPhase('now', ns, 'Pending');
     expect(pending.status?.devices).to.deep.equal([
@@ -126,13 +127,13 @@ describe('UpdatePlan controller against the embedded control plane', () => {
   it('should not update again a plan created again after it succeeded, and say so', async () => {
     const ns = 'plan-again';
     await namespaceWithPhone(ns, '122.15.0.36');
-    await h.create(PLANS, plan('again', ns, {}));
+    await h.create(PLANS, plan('again', { devices: { names: ['phone-1'] } }, ns));
     await untilPhase('again', ns, 'Pending');
     await phoneUpdatedBy('again', ns);
     await untilPhase('again', ns, 'Succeeded');
 
     await h.remove(PLANS, 'again', ns);
-    await h.create(PLANS, plan('again', ns, {}));
+    await h.create(PLANS, plan('again', { devices: { names: ['phone-1'] } }, ns));
     const again = await h.until<UpdatePlan>(
       PLANS,
       'again',
@@ -154,7 +155,14 @@ describe('UpdatePlan controller against the embedded control plane', () => {
   it('should skip a downgrade with DowngradeRequiresFactoryReset and report the plan Failed', async () => {
     const ns = 'plan-down';
     await namespaceWithPhone(ns, '122.15.0.40');
-    await h.create(PLANS, plan('down', ns, { updates: [{ component: 'Firmware', version: '122.15.0.36' }] }));
+    await h.create(
+      PLANS,
+      plan(
+        'down',
+        { devices: { names: ['phone-1'] }, updates: [{ component: 'Firmware', version: '122.15.0.36' }] },
+        ns,
+      ),
+    );
     const down = await untilPhase('down', ns, 'Failed');
     expect(down.status?.devices).to.deep.equal([
       {
@@ -179,7 +187,14 @@ describe('UpdatePlan controller against the embedded control plane', () => {
     await namespaceWithPhone(ns, '122.15.0.36');
     await h.create(
       PLANS,
-      plan('later', ns, { schedule: { at: '2026-12-05T22:00:00', timeZone: 'Europe/Berlin' } }),
+      plan(
+        'later',
+        {
+          devices: { names: ['phone-1'] },
+          schedule: { at: '2026-12-05T22:00:00', timeZone: 'Europe/Berlin' },
+        },
+        ns,
+      ),
     );
     const scheduled = await untilPhase('later', ns, 'Scheduled');
     expect(scheduled.status?.scheduledFor).to.equal('2026-12-05T21:00:00Z');
@@ -200,7 +215,7 @@ describe('UpdatePlan controller against the embedded control plane', () => {
     const ns = 'plan-gcch';
     await namespaceWithPhone(ns, '122.15.0.36');
     await applyPolicy(h, ns, { cloud: 'GCCHigh' });
-    await h.create(PLANS, plan('gcch', ns, {}));
+    await h.create(PLANS, plan('gcch', { devices: { names: ['phone-1'] } }, ns));
     const gcch = await h.until<UpdatePlan>(
       PLANS,
       'gcch',

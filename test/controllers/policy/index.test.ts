@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { UpdatePolicy } from '../../../src/api/v1alpha1/index.js';
 import { policyController } from '../../../src/controllers/policy/index.js';
-import { POLICIES, policy } from '../../support/controllers/harness.js';
+import { policy } from '../../support/builders/index.js';
+import { POLICIES } from '../../support/controllers/harness.js';
 import { condition, useController } from '../../support/controllers/scenario.js';
 
 const ready = (p: UpdatePolicy) => condition(p, 'Ready');
@@ -14,7 +15,7 @@ describe('UpdatePolicy controller against the embedded control plane', () => {
   });
 
   it('should report a policy with an unknown defaultTimeZone not Ready, naming the zone, until it is fixed', async () => {
-    await h.create(POLICIES, policy('upol', { defaultTimeZone: 'Mars/Olympus_Mons' }));
+    await h.create(POLICIES, policy({ defaultTimeZone: 'Mars/Olympus_Mons' }, { namespace: 'upol' }));
     const bad = await h.until<UpdatePolicy>(POLICIES, 'default', 'upol', (p) => !!ready(p), 'Ready written');
     expect(ready(bad)).to.include({ status: 'False', reason: 'InvalidPolicy', observedGeneration: 1 });
     expect(ready(bad)?.message).to.match(
@@ -62,7 +63,7 @@ describe('UpdatePolicy controller against the embedded control plane', () => {
   });
 
   it('should say that remote updates are not available for a GCC-High policy', async () => {
-    await h.create(POLICIES, policy('upol', { cloud: 'GCCHigh' }, 'gcch'));
+    await h.create(POLICIES, policy({ cloud: 'GCCHigh' }, { name: 'gcch', namespace: 'upol' }));
     const gcch = await h.until<UpdatePolicy>(POLICIES, 'gcch', 'upol', (p) => !!ready(p), 'Ready written');
     expect(ready(gcch)).to.include({ status: 'True' });
     expect(condition(gcch, 'RemoteUpdateAvailable')).to.include({

@@ -12,7 +12,8 @@ import {
 import type { PoolDevice } from '../../../src/core/pool/decide.js';
 import { isNotFound } from '../../../src/k8s/errors.js';
 import { eventually } from '../../support/async.js';
-import { DEVICES, device, POOLS, PROXY_IMAGE, pool } from '../../support/controllers/harness.js';
+import { device, pool } from '../../support/builders/index.js';
+import { DEVICES, POOLS, PROXY_IMAGE } from '../../support/controllers/harness.js';
 import { condition, useController } from '../../support/controllers/scenario.js';
 
 interface Deployment extends KubernetesObject {
@@ -28,6 +29,8 @@ interface ConfigMap extends KubernetesObject {
 }
 
 const NS = 'tpool';
+/** Devices as a user applies them: a zone, no status (the device controller, not running here, writes it). */
+const AS_APPLIED = { timeZone: 'Europe/Berlin', withStatus: false } as const;
 const LABELS = {
   'app.kubernetes.io/name': 'teams-device-operator',
   'app.kubernetes.io/component': 'device-proxy',
@@ -44,6 +47,7 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
       device({
         name: 'room-101',
         namespace: NS,
+        ...AS_APPLIED,
         proxyPool: 'berlin',
         annotations: {
           'sim.teamsdevices.io/firmware-version': '122.15.0.36',
@@ -51,8 +55,8 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
         },
       }),
     );
-    await h.create(DEVICES, device({ name: 'room-102', namespace: NS, proxyPool: 'berlin' }));
-    const other = await h.create(DEVICES, device({ name: 'lobby', namespace: NS }));
+    await h.create(DEVICES, device({ ...AS_APPLIED, name: 'room-102', namespace: NS, proxyPool: 'berlin' }));
+    const other = await h.create(DEVICES, device({ ...AS_APPLIED, name: 'lobby', namespace: NS }));
     await h.seen(DEVICES, other as KubernetesObject);
   });
 
@@ -77,11 +81,14 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
   it('should run a pool as a Deployment and a ConfigMap of its devices, both owned by the pool', async () => {
     const created = await h.create<DeviceProxyPool>(
       POOLS,
-      pool('berlin', NS, {
-        replicas: 2,
-        mqtt: { url: 'mqtt://broker.tdo:1883', credentialsSecret: 'berlin-mqtt' },
-        simulator: { downloadSeconds: 5, installSeconds: 10, failurePercent: 20 },
-      }),
+      pool(
+        {
+          replicas: 2,
+          mqtt: { url: 'mqtt://broker.tdo:1883', credentialsSecret: 'berlin-mqtt' },
+          simulator: { downloadSeconds: 5, installSeconds: 10, failurePercent: 20 },
+        },
+        { name: 'berlin', namespace: NS },
+      ),
     );
     const uid = created.metadata.uid;
 

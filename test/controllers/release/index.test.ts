@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import type { FirmwareRelease } from '../../../src/api/v1alpha1/index.js';
 import { releaseController } from '../../../src/controllers/release/index.js';
 import { RESUME_ANNOTATION } from '../../../src/controllers/types.js';
-import { RELEASES, release, reported } from '../../support/controllers/harness.js';
+import { release, reported } from '../../support/builders/index.js';
+import { RELEASES } from '../../support/controllers/harness.js';
 import {
   addDeviceRunning,
   applyPolicy,
@@ -33,7 +34,15 @@ describe('FirmwareRelease controller against the embedded control plane', () => 
     for (const [name, phase, firmware] of phones) {
       await addDeviceRunning(h, { name, namespace: ns, phase }, firmware);
     }
-    await h.create(RELEASES, release('122.15.0.40', '2026-11-02T00:00:00Z', 'mp56-40'));
+    await h.create(
+      RELEASES,
+      release({
+        version: '122.15.0.40',
+        releaseDate: '2026-11-02T00:00:00Z',
+        name: 'mp56-40',
+        models: ['MP56'],
+      }),
+    );
     const fwr = await untilRelease('mp56-40', (r) => r.status?.phases?.length === 3, 'phases written');
     expect(fwr.status?.phases).to.deep.equal([
       { phase: 'Test', startsAt: '2026-11-02T00:00:00Z', targeted: 1, updated: 1, failed: 0 },
@@ -53,7 +62,15 @@ describe('FirmwareRelease controller against the embedded control plane', () => 
     await h.createNamespace(ns);
     await applyPolicy(h, ns, { phaseDelayDays: { test: 1, general: 7, final: 21 } });
     await addDeviceRunning(h, { name: 'phone-1', namespace: ns }, '122.15.0.36');
-    await h.create(RELEASES, release('122.15.0.50', '2026-11-05T00:00:00Z', 'mp56-50'));
+    await h.create(
+      RELEASES,
+      release({
+        version: '122.15.0.50',
+        releaseDate: '2026-11-05T00:00:00Z',
+        name: 'mp56-50',
+        models: ['MP56'],
+      }),
+    );
     // The devices of fwr-phases use the defaults: the policies disagree, so the row shows the defaults...
     const mixed = await untilRelease('mp56-50', (r) => !!r.status?.phases, 'phases');
     expect(mixed.status?.phases?.map((p) => p.startsAt)).to.deep.equal([
@@ -83,7 +100,15 @@ describe('FirmwareRelease controller against the embedded control plane', () => 
     for (const name of ['phone-1', 'phone-2', 'phone-3', 'phone-4']) {
       await addDeviceRunning(h, { name, namespace: ns, phase: 'Test' }, '122.15.0.36');
     }
-    await h.create(RELEASES, release('122.15.0.60', '2026-11-08T00:00:00Z', 'mp56-60'));
+    await h.create(
+      RELEASES,
+      release({
+        version: '122.15.0.60',
+        releaseDate: '2026-11-08T00:00:00Z',
+        name: 'mp56-60',
+        models: ['MP56'],
+      }),
+    );
     await untilRelease('mp56-60', (r) => !!r.status?.phases, 'phases');
 
     const attempt = (result: 'Succeeded' | 'Failed') =>

@@ -4,14 +4,7 @@
 // caches and indexes it reads in production. A FakeClock is the operator's clock (requeues, debounce, status
 // timestamps); real time drives informers, retry backoff and Event times, as in startOperator.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type {
-  DeviceProxyPool,
-  FirmwareRelease,
-  TeamsDevice,
-  TeamsDeviceStatus,
-  UpdatePlan,
-  UpdatePolicy,
-} from '../../../src/api/v1alpha1/index.js';
+import type { TeamsDeviceStatus } from '../../../src/api/v1alpha1/index.js';
 import { parseConfig } from '../../../src/config/config.js';
 import {
   AGGREGATE_DEBOUNCE_MS,
@@ -34,8 +27,6 @@ import { OperatorMetrics } from '../../../src/runtime/metrics.js';
 import type { DeviceTransport } from '../../../src/transport/types.js';
 import { eventually, silentLogger } from '../async.js';
 
-export const API_VERSION = 'teamsdevices.io/v1alpha1';
-export const SHA = 'a'.repeat(64);
 export const PROXY_IMAGE = 'ghcr.io/example/teams-device-operator:test';
 
 const ref = (kind: string): ResourceRef => {
@@ -226,114 +217,4 @@ export async function startController(
     stop: () => manager.stop(),
   };
   return h;
-}
-
-// Builders of the objects a user applies.
-
-export interface DeviceOptions {
-  name: string;
-  namespace: string;
-  phase?: 'Test' | 'General' | 'Final';
-  model?: string;
-  proxyPool?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  timeZone?: string;
-}
-
-export function device(o: DeviceOptions): TeamsDevice {
-  return {
-    apiVersion: API_VERSION,
-    kind: 'TeamsDevice',
-    metadata: {
-      name: o.name,
-      namespace: o.namespace,
-      ...(o.labels ? { labels: o.labels } : {}),
-      ...(o.annotations ? { annotations: o.annotations } : {}),
-    },
-    spec: {
-      type: 'Phone',
-      manufacturer: 'Yealink',
-      model: o.model ?? 'MP56',
-      license: 'Basic',
-      firmwareAutoUpdate: { phase: o.phase ?? 'General' },
-      timeZone: o.timeZone ?? 'Europe/Berlin',
-      proxyPool: o.proxyPool ?? 'default',
-      policy: 'default',
-    },
-  };
-}
-
-/** status.reported of a device running `firmware`. */
-export function reported(firmware: string): TeamsDeviceStatus {
-  return {
-    online: true,
-    reported: {
-      manufacturer: 'Yealink',
-      model: 'MP56',
-      firmwareVersion: firmware,
-      teamsAppVersion: '1449/1.0.94.2023071702',
-      autoUpdateSupported: true,
-    },
-  };
-}
-
-export function release(
-  version: string,
-  releaseDate: string,
-  name = `yealink-mp56-${version}`,
-): FirmwareRelease {
-  return {
-    apiVersion: API_VERSION,
-    kind: 'FirmwareRelease',
-    metadata: { name },
-    spec: {
-      component: 'Firmware',
-      version,
-      releaseDate,
-      verification: 'Verified',
-      appliesTo: { manufacturer: 'Yealink', models: ['MP56'] },
-      artifact: {
-        url: `https://firmware.example.com/yealink/mp56-${version}.rom`,
-        sha256: SHA,
-        sizeBytes: 1000,
-      },
-      paused: false,
-    },
-  };
-}
-
-export function plan(name: string, namespace: string, spec: Partial<UpdatePlan['spec']>): UpdatePlan {
-  return {
-    apiVersion: API_VERSION,
-    kind: 'UpdatePlan',
-    metadata: { name, namespace },
-    spec: { devices: { names: ['phone-1'] }, updates: [{ component: 'Firmware' }], suspend: false, ...spec },
-  };
-}
-
-export function policy(
-  namespace: string,
-  spec: Partial<UpdatePolicy['spec']>,
-  name = 'default',
-): UpdatePolicy {
-  return {
-    apiVersion: API_VERSION,
-    kind: 'UpdatePolicy',
-    metadata: { name, namespace },
-    spec: spec as UpdatePolicy['spec'],
-  };
-}
-
-export function pool(
-  name: string,
-  namespace: string,
-  spec: Partial<DeviceProxyPool['spec']> = {},
-): DeviceProxyPool {
-  return {
-    apiVersion: API_VERSION,
-    kind: 'DeviceProxyPool',
-    metadata: { name, namespace },
-    spec: spec as DeviceProxyPool['spec'],
-  };
 }

@@ -4,17 +4,9 @@
 import type { HistoryEntry, UpdatePolicy } from '../../../src/api/v1alpha1/index.js';
 import type { ControllerFactory } from '../../../src/controllers/types.js';
 import { FakeClock } from '../../../src/runtime/clock.js';
+import { type DeviceOptions, device, policy, reported } from '../builders/index.js';
 import { type ClusterFixture, useLocalCluster } from '../cluster.js';
-import {
-  DEVICES,
-  type DeviceOptions,
-  device,
-  type Harness,
-  POLICIES,
-  policy,
-  reported,
-  startController,
-} from './harness.js';
+import { DEVICES, type Harness, POLICIES, startController } from './harness.js';
 
 export interface ControllerUnderTest {
   /** The embedded control plane, with kubectl for what a user would look at. */
@@ -53,9 +45,16 @@ export function useController(factory: ControllerFactory, start: string): Contro
   return { fx, h, clock };
 }
 
-/** Creates a TeamsDevice and writes the status the device controller would once it reports `firmware`. */
-export async function addDeviceRunning(h: Harness, options: DeviceOptions, firmware: string): Promise<void> {
-  await h.create(DEVICES, device(options));
+/**
+ * Creates a TeamsDevice as a user applies it (in Europe/Berlin unless `options` say otherwise, no status) and
+ * writes the status the device controller would once it reports `firmware`.
+ */
+export async function addDeviceRunning(
+  h: Harness,
+  options: DeviceOptions & { name: string; namespace: string },
+  firmware: string,
+): Promise<void> {
+  await h.create(DEVICES, device({ timeZone: 'Europe/Berlin', ...options, withStatus: false }));
   await h.setDeviceStatus(options.namespace, options.name, reported(firmware));
 }
 
@@ -65,7 +64,7 @@ export async function applyPolicy(
   namespace: string,
   spec: Partial<UpdatePolicy['spec']>,
 ): Promise<void> {
-  await h.seen(POLICIES, await h.create(POLICIES, policy(namespace, spec)));
+  await h.seen(POLICIES, await h.create(POLICIES, policy(spec, { namespace })));
 }
 
 /** The history entry the device controller adds when a Firmware update ends, finished at the clock's now. */
