@@ -16,6 +16,8 @@ export interface ReleaseOptions {
   deviceTypes?: DeviceType[];
   paused?: boolean;
   haltedIn?: string[];
+  /** The artifact of a Verified release; default one at firmware.example.com with SHA. */
+  artifact?: { url: string; sha256: string; sizeBytes: number };
 }
 
 /** A Verified Yealink MP56/MP58 firmware 122.15.0.40 released on 2026-11-02. */
@@ -50,7 +52,13 @@ export function release(o: ReleaseOptions = {}): FirmwareRelease {
       verification,
       appliesTo,
       ...(verification === 'Verified'
-        ? { artifact: { url: `https://firmware.example.com/${version}.rom`, sha256: SHA, sizeBytes: 1000 } }
+        ? {
+            artifact: o.artifact ?? {
+              url: `https://firmware.example.com/${version}.rom`,
+              sha256: SHA,
+              sizeBytes: 1000,
+            },
+          }
         : {}),
       paused: o.paused ?? false,
     },
