@@ -4,8 +4,8 @@ import { EventRecorder } from '../../src/k8s/events.js';
 import type { KubeList, KubeObject } from '../../src/k8s/object.js';
 import { EVENTS, resourcePath, TEAMS_RESOURCES } from '../../src/k8s/resource.js';
 import { FakeClock } from '../../src/runtime/clock.js';
+import { device as teamsDevice } from '../support/builders/index.js';
 import { useRuntimeCluster } from '../support/cluster.js';
-import { teamsDevice } from '../support/manifests.js';
 
 interface CoreEvent extends KubeObject {
   involvedObject: { kind?: string; name?: string; namespace?: string; uid?: string };
@@ -35,7 +35,7 @@ describe('EventRecorder against the embedded control plane', () => {
     await fx.createNamespace('events');
     device = await client.create(
       resourcePath(TEAMS_RESOURCES.TeamsDevice!, { namespace: 'events' }),
-      teamsDevice({ name: 'phone-1', namespace: 'events' }) as never,
+      teamsDevice({ name: 'phone-1', namespace: 'events', withStatus: false }) as never,
     );
     clock = new FakeClock('2026-12-01T10:00:00Z');
     recorder = new EventRecorder({ client, component: 'teams-device-operator', instance: 'pod-1', clock });

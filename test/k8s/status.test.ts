@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { resourcePath, TEAMS_RESOURCES } from '../../src/k8s/resource.js';
 import { patchStatus, type WithStatus } from '../../src/k8s/status.js';
+import { device as teamsDevice } from '../support/builders/index.js';
 import { ClientSpy } from '../support/client-spy.js';
 import { useRuntimeCluster } from '../support/cluster.js';
-import { teamsDevice } from '../support/manifests.js';
 
 interface DeviceStatus {
   online?: boolean;
@@ -25,7 +25,7 @@ describe('patchStatus against the embedded control plane', () => {
     client = new ClientSpy(fx.client().kubeConfig);
     device = await client.create<Device>(
       resourcePath(DEVICES, { namespace: 'status' }),
-      teamsDevice({ name: 'phone-1', namespace: 'status' }) as never,
+      teamsDevice({ name: 'phone-1', namespace: 'status', withStatus: false }) as never,
     );
     client.reset();
   });

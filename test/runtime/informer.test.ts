@@ -5,8 +5,8 @@ import { resourcePath, TEAMS_RESOURCES } from '../../src/k8s/resource.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { enqueueHandlers, Informer, objectKey, WATCH_TIMEOUT_GRACE_MS } from '../../src/runtime/informer.js';
 import { eventually, silentLogger } from '../support/async.js';
+import { device } from '../support/builders/index.js';
 import { useRuntimeCluster } from '../support/cluster.js';
-import { teamsDevice } from '../support/manifests.js';
 
 interface Device extends KubeObject {
   spec: { model: string };
@@ -22,7 +22,7 @@ describe('Informer against the embedded control plane', () => {
   const create = (namespace: string, name: string, model = 'MP56') =>
     client.create<Device>(
       resourcePath(DEVICES, { namespace }),
-      teamsDevice({ name, namespace, model }) as never,
+      device({ name, namespace, model, withStatus: false }) as never,
     );
   const setModel = (namespace: string, name: string, model: string) =>
     client.mergePatch(resourcePath(DEVICES, { namespace, name }), { spec: { model } });
@@ -173,7 +173,7 @@ describe('Informer against the embedded control plane', () => {
     await other.delete(resourcePath(DEVICES, { namespace: 'restart', name: 'phone-a' }));
     await other.create(
       resourcePath(DEVICES, { namespace: 'restart' }),
-      teamsDevice({ name: 'phone-c', namespace: 'restart' }) as never,
+      device({ name: 'phone-c', namespace: 'restart', withStatus: false }) as never,
     );
     fx.cluster.compactHistory();
     expect(events).to.deep.equal(['add restart/phone-a MP56', 'add restart/phone-b MP56']);

@@ -43,6 +43,7 @@ import { MemoryTransport } from '../../../src/transport/memory.js';
 import type { SimulatorBehaviour } from '../../../src/transport/simulator/device.js';
 import { initialVersionsFor } from '../../../src/transport/simulator/initial-versions.js';
 import type { UpdateCommand } from '../../../src/transport/types.js';
+import { device, release } from '../../support/builders/index.js';
 import { ClientSpy } from '../../support/client-spy.js';
 
 const API = 'teamsdevices.io/v1alpha1';
@@ -128,50 +129,32 @@ interface DeviceFixture {
   deviceId?: string;
 }
 
+/** A Test-phase MP56 in Berlin whose simulated device runs `firmware` (default 122.15.0.36). */
 function teamsDevice(namespace: string, d: DeviceFixture): TeamsDevice {
-  return {
-    apiVersion: API,
-    kind: 'TeamsDevice',
-    metadata: {
-      name: d.name,
-      namespace,
-      ...(d.labels ? { labels: d.labels } : {}),
-      annotations: {
-        'sim.teamsdevices.io/firmware-version': d.firmware ?? '122.15.0.36',
-        'sim.teamsdevices.io/teams-app-version': '1449/1.0.94.2023071702',
-      },
-    },
-    spec: {
-      ...(d.deviceId ? { deviceId: d.deviceId } : {}),
-      type: 'Phone',
-      manufacturer: 'Yealink',
-      model: 'MP56',
-      license: 'Basic',
-      firmwareAutoUpdate: { phase: d.phase ?? 'Test' },
-      timeZone: d.timeZone ?? 'Europe/Berlin',
-      proxyPool: 'default',
-      policy: 'default',
-    },
-  };
+  return device({
+    namespace,
+    name: d.name,
+    phase: d.phase ?? 'Test',
+    timeZone: d.timeZone ?? 'Europe/Berlin',
+    viaAnnotations: true,
+    firmware: d.firmware ?? '122.15.0.36',
+    ...(d.labels ? { labels: d.labels } : {}),
+    ...(d.deviceId ? { deviceId: d.deviceId } : {}),
+  });
 }
 
-function firmwareRelease(version: string, releaseDate: string, verification = 'Verified'): FirmwareRelease {
-  return {
-    apiVersion: API,
-    kind: 'FirmwareRelease',
-    metadata: { name: `yealink-mp56-${version}` },
-    spec: {
-      component: 'Firmware',
-      version,
-      releaseDate,
-      verification: verification as 'Verified',
-      appliesTo: { manufacturer: 'Yealink', models: ['MP56'] },
-      ...(verification === 'Verified'
-        ? { artifact: { url: `https://firmware.example.com/${version}.rom`, sha256: SHA, sizeBytes: 1000 } }
-        : {}),
-      paused: false,
-    },
-  };
+function firmwareRelease(
+  version: string,
+  releaseDate: string,
+  verification: 'Verified' | 'Unknown' = 'Verified',
+): FirmwareRelease {
+  return release({
+    version,
+    releaseDate,
+    verification,
+    models: ['MP56'],
+    artifact: { url: `https://firmware.example.com/${version}.rom`, sha256: SHA, sizeBytes: 1000 },
+  });
 }
 
 /** Monday 2026-11-02 11:00 in Berlin: inside business hours; Test devices take it at 18:00 (17:00Z). */
