@@ -3,7 +3,7 @@
 // instead of creating another. Recording is best effort: failures are logged, never thrown.
 
 import pino, { type Logger } from 'pino';
-import type { Clock } from '../runtime/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { KubeClient } from './client.js';
 import { isNotFound } from './errors.js';
 import type { KubeObject } from './object.js';

@@ -1,5 +1,5 @@
 // Kubernetes timestamps: metav1.Time is RFC 3339 in whole seconds, metav1.MicroTime has six fractional digits.
-import { toIsoSeconds } from '../core/instant.js';
+import { toIsoSeconds } from '../core/shared/instant.js';
 
 /** metav1.Time: 'YYYY-MM-DDTHH:MM:SSZ'. */
 export function formatTime(date: Date): string {

@@ -6,7 +6,7 @@
 // value (a newer proxy may add fields); an optional field that is null counts as absent.
 
 import { COMPONENTS, type Component } from '../api/v1alpha1/teamsdevice.js';
-import type { DeviceObservation } from '../core/device-report.js';
+import type { DeviceObservation } from '../core/device/report.js';
 
 export const TOPIC_PREFIX = 'tdo/v1';
 export const CHANNELS = ['state', 'commands', 'events'] as const;

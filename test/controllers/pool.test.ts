@@ -9,7 +9,7 @@ import {
   desiredConfigMap,
   desiredDeployment,
 } from '../../src/controllers/pool/objects.js';
-import type { PoolDevice } from '../../src/core/pool-status.js';
+import type { PoolDevice } from '../../src/core/pool/decide.js';
 import { isNotFound } from '../../src/k8s/errors.js';
 import { eventually } from '../runtime/support.js';
 import { DEVICES, device, POOLS, PROXY_IMAGE, pool } from './harness.js';

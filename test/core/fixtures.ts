@@ -10,9 +10,9 @@ import type {
 } from '../../src/api/v1alpha1/teamsdevice.js';
 import type { UpdatePlan, UpdatePlanSpec } from '../../src/api/v1alpha1/updateplan.js';
 import type { UpdatePolicy, UpdatePolicySpec } from '../../src/api/v1alpha1/updatepolicy.js';
-import { buildCatalog, type Catalog } from '../../src/core/catalog.js';
-import { type DeviceView, deviceView } from '../../src/core/device.js';
-import { DEFAULT_UPDATE_POLICY_SPEC } from '../../src/core/policy.js';
+import { buildCatalog, type Catalog } from '../../src/core/rules/catalog.js';
+import { type DeviceView, deviceView } from '../../src/core/rules/device-view.js';
+import { DEFAULT_UPDATE_POLICY_SPEC } from '../../src/core/rules/policies.js';
 
 export const API = 'teamsdevices.io/v1alpha1' as const;
 export const SHA = 'a'.repeat(64);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import pino from 'pino';
-import { commandId } from '../../src/core/command-id.js';
+import { commandId } from '../../src/core/device/command-id.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { MalformedCommandError, MemoryTransport } from '../../src/transport/memory.js';
 import type { CommandEvent, DeviceStateMessage, UpdateCommand } from '../../src/transport/protocol.js';

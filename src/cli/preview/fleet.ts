@@ -2,7 +2,7 @@
 // Devices keep status.reported and the simulator annotations as read: the core picks the running versions
 // from them (status.reported field by field, else the annotations).
 import type { FirmwareRelease, TeamsDevice, UpdatePlan, UpdatePolicy } from '../../api/v1alpha1/index.js';
-import type { Fleet } from '../../core/timeline.js';
+import type { Fleet } from '../../core/rules/timeline.js';
 import { admit } from './admission.js';
 import { semanticProblems } from './checks.js';
 import { describeSource, type SourceRef, UsageError } from './errors.js';

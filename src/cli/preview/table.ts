@@ -1,6 +1,6 @@
 // The human output: one section per namespace, one group per device, every line within 120 columns.
 import type { TeamsDevice } from '../../api/v1alpha1/index.js';
-import type { TimelineEntry } from '../../core/timeline.js';
+import type { TimelineEntry } from '../../core/rules/timeline.js';
 import { explainReason } from './reasons.js';
 import { sortRows } from './rows.js';
 import { renderSummary } from './summary.js';

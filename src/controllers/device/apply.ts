@@ -3,7 +3,7 @@
 // Events of the transitions, with metrics and structured logs along the way.
 import type { Logger } from 'pino';
 import type { TeamsDevice } from '../../api/v1alpha1/index.js';
-import type { DeviceDecision } from '../../core/device-lifecycle.js';
+import type { DeviceDecision } from '../../core/device/decide.js';
 import { patchStatus } from '../../k8s/status.js';
 import type { ReconcileOutcome } from '../../runtime/controller.js';
 import type { OperatorContext } from '../types.js';

@@ -6,7 +6,7 @@
 // id FIRST, then calls send(). Command ids are deterministic (src/core/command-id.ts), so sending again after
 // a crash or a restart is harmless: the proxy answers a command id it knows with its latest event.
 import type { Logger } from 'pino';
-import type { UpdateToSend } from '../../core/device-lifecycle.js';
+import type { UpdateToSend } from '../../core/device/decide.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { DeviceTransport, UpdateCommand } from '../../transport/types.js';
 import { DeviceIdIndex } from './device-ids.js';

@@ -3,10 +3,10 @@
 // DeviceStateStore) and from the concurrency slots. Synchronous on purpose: the slot check it reads must be
 // followed by the reservation with no await in between (see slots.ts).
 import type { TeamsDevice } from '../../api/v1alpha1/index.js';
-import { buildCatalog, type Catalog } from '../../core/catalog.js';
-import type { DeviceDecisionInput, DeviceDecisionOptions } from '../../core/device-lifecycle.js';
-import { selectPlanDevices } from '../../core/manual.js';
-import { namespaceOf, policyFor } from '../../core/policy.js';
+import type { DeviceDecisionInput, DeviceDecisionOptions } from '../../core/device/decide.js';
+import { buildCatalog, type Catalog } from '../../core/rules/catalog.js';
+import { selectPlanDevices } from '../../core/rules/manual.js';
+import { namespaceOf, policyFor } from '../../core/rules/policies.js';
 import type { OperatorInformers } from '../types.js';
 import { deviceIdOf } from './device-ids.js';
 import type { UpdateSlots } from './slots.js';

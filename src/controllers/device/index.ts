@@ -6,7 +6,7 @@
 // - decide: src/core/device-lifecycle.ts decideDevice, the same rules as planTimeline;
 // - apply (apply.ts): status first (Sent before the command goes out), then the slot, transport.send, then
 //   Events and metrics.
-import { isInFlight } from '../../core/device-progress.js';
+import { isInFlight } from '../../core/device/progress.js';
 import type { ControllerFactory, ControllerRegistration, Enqueue, OperatorContext } from '../types.js';
 import { DeviceApplier } from './apply.js';
 import { deviceKeyOf } from './device-ids.js';

@@ -1,8 +1,8 @@
 // The TeamsDevice reconciler: gather (gather.ts) -> decide (src/core decideDevice) -> apply (apply.ts), with
 // the retry of a status write that loses a 409 race and the slot bookkeeping around it (slots.ts).
 import { type TeamsDevice, TeamsDeviceKind } from '../../api/v1alpha1/index.js';
-import { type DeviceDecisionOptions, decideDevice } from '../../core/device-lifecycle.js';
-import { namespaceOf } from '../../core/policy.js';
+import { type DeviceDecisionOptions, decideDevice } from '../../core/device/decide.js';
+import { namespaceOf } from '../../core/rules/policies.js';
 import { isNotFound } from '../../k8s/errors.js';
 import { resourceOfKind, resourcePath } from '../../k8s/resource.js';
 import { retryOnConflict } from '../../k8s/retry.js';

@@ -9,7 +9,7 @@
 //   write (an await) comes only after the slot is held;
 // - after the write, settle() with what the decision says (slotOutcome): hold the slot, give it back, or wait
 //   for one; a deleted device is forgotten. Giving a slot back wakes the devices waiting in the namespace.
-import type { DeviceDecision } from '../../core/device-lifecycle.js';
+import type { DeviceDecision } from '../../core/device/decide.js';
 
 export interface SlotOptions {
   /** Keys of the devices of a namespace whose cached status has an update in flight (seeds the namespace). */

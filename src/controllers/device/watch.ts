@@ -3,8 +3,8 @@
 // that namespace, the plan's before and after selection); a state message or command event from the device
 // (subscribed by the executor).
 import type { FirmwareRelease, TeamsDevice, UpdatePlan, UpdatePolicy } from '../../api/v1alpha1/index.js';
-import { selectPlanDevices } from '../../core/manual.js';
-import { namespaceOf } from '../../core/policy.js';
+import { selectPlanDevices } from '../../core/rules/manual.js';
+import { namespaceOf } from '../../core/rules/policies.js';
 import { jsonEqual } from '../../k8s/json.js';
 import type { Enqueue, OperatorInformers } from '../types.js';
 import { deviceKeyOf } from './device-ids.js';

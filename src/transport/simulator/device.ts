@@ -8,7 +8,7 @@
 
 import { hash } from 'node:crypto';
 import type { Component } from '../../api/v1alpha1/teamsdevice.js';
-import { compareVersions } from '../../core/versions.js';
+import { compareVersions } from '../../core/rules/versions.js';
 import type { Clock, TimerHandle } from '../../runtime/clock.js';
 import type { CommandEvent, CommandEventState, DeviceStateMessage, UpdateCommand } from '../protocol.js';
 

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { DeviceProxyPool, TeamsDevice } from '../../api/v1alpha1/index.js';
 import type { OperatorInformers } from '../../controllers/types.js';
-import { buildCatalog, type Catalog } from '../../core/catalog.js';
+import { buildCatalog, type Catalog } from '../../core/rules/catalog.js';
 import type { SimulatedDeviceInit, SimulatorBehaviour } from './device.js';
 import { initialVersionsFor } from './initial-versions.js';
 

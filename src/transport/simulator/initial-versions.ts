@@ -1,6 +1,6 @@
 import type { FirmwareRelease } from '../../api/v1alpha1/firmwarerelease.js';
 import { type Component, SIM_ANNOTATIONS, type TeamsDevice } from '../../api/v1alpha1/teamsdevice.js';
-import { buildCatalog, Catalog } from '../../core/catalog.js';
+import { buildCatalog, Catalog } from '../../core/rules/catalog.js';
 import type { SimulatedDeviceInit } from './device.js';
 
 function nonEmpty(value: string | undefined): string | null {

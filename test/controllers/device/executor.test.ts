@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import pino from 'pino';
 import type { TeamsDevice } from '../../../src/api/v1alpha1/index.js';
 import { UpdateExecutor, updateCommand } from '../../../src/controllers/device/executor.js';
-import type { UpdateToSend } from '../../../src/core/device-lifecycle.js';
+import type { UpdateToSend } from '../../../src/core/device/decide.js';
 import { FakeClock } from '../../../src/runtime/clock.js';
 import { MemoryTransport } from '../../../src/transport/memory.js';
 

@@ -29,7 +29,7 @@ import type {
   OperatorInformers,
   PlainObject,
 } from '../../../src/controllers/types.js';
-import { commandId } from '../../../src/core/command-id.js';
+import { commandId } from '../../../src/core/device/command-id.js';
 import { KubeClient } from '../../../src/k8s/client.js';
 import { isConflict } from '../../../src/k8s/errors.js';
 import { EventRecorder } from '../../../src/k8s/events.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildCatalog } from '../../../src/core/catalog.js';
+import { buildCatalog } from '../../../src/core/rules/catalog.js';
 import { initialVersionsFor } from '../../../src/transport/simulator/initial-versions.js';
 import { device, release } from '../../core/fixtures.js';
 
