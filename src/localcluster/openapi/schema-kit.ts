@@ -64,21 +64,29 @@ export const strList = (description?: string, extra: Schema = {}): Schema =>
 export const preserve = (description?: string): Schema =>
   described({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, description);
 
-/** A list whose items are named schemas; `mergeKey` makes kubectl merge it by that key. */
-export function list(
-  item: string | Schema,
-  description?: string,
-  merge?: { key: string; strategy?: string; mapKeys?: string[] },
-): Schema {
+/**
+ * How a list merges, as its Go field is tagged: `key` is the strategic-merge-patch key (`patchMergeKey`, with
+ * `strategy`, default `merge`), `mapKeys` the server-side-apply keys (`+listMapKey`, default `[key]`), and
+ * `listType` overrides the `+listType` these imply (`map` when keyed, else `atomic`).
+ */
+export interface ListMerge {
+  key?: string;
+  strategy?: string;
+  mapKeys?: string[];
+  listType?: 'atomic' | 'set' | 'map';
+}
+
+/** A list whose items are named schemas; `merge` says how kubectl and server-side apply merge it. */
+export function list(item: string | Schema, description?: string, merge?: ListMerge): Schema {
   const schema: Schema = { type: 'array', items: typeof item === 'string' ? refTo(item) : item };
-  if (merge) {
+  if (merge?.key) {
     schema['x-kubernetes-patch-merge-key'] = merge.key;
     schema['x-kubernetes-patch-strategy'] = merge.strategy ?? 'merge';
-    schema['x-kubernetes-list-type'] = 'map';
-    schema['x-kubernetes-list-map-keys'] = merge.mapKeys ?? [merge.key];
-  } else {
-    schema['x-kubernetes-list-type'] = 'atomic';
   }
+  const mapKeys = merge?.mapKeys ?? (merge?.key ? [merge.key] : undefined);
+  const listType = merge?.listType ?? (mapKeys ? 'map' : 'atomic');
+  schema['x-kubernetes-list-type'] = listType;
+  if (listType === 'map' && mapKeys) schema['x-kubernetes-list-map-keys'] = mapKeys;
   return described(schema, description);
 }
 

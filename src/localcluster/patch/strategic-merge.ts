@@ -6,7 +6,7 @@
 // `$setElementOrder/<list>` and `$deleteFromPrimitiveList/<list>`.
 
 import { badRequest, invalidPatch } from '../errors.js';
-import { listKeysForKind } from './builtin-schema.js';
+import { listKeysForKind } from './builtin-list-keys.js';
 import { clone, describe, isMap, type JsonMap, setOwn } from './json.js';
 import { childSchema, type ListKeyLookup } from './schema.js';
 
@@ -18,7 +18,8 @@ const DELETE_FROM_PRIMITIVE_LIST = '$deleteFromPrimitiveList/';
 /** Applies `patch` to a copy of `target`, a built-in object of `kind` (e.g. 'Deployment'). */
 export function applyStrategicMergePatch(target: object, patch: object, kind: string): object {
   if (!isMap(patch)) throw badRequest('invalid JSON document: a strategic merge patch must be a JSON object');
-  return mergeMap(clone(target) as JsonMap, clone(patch), listKeysForKind(kind));
+  const apiVersion = isMap(target) && typeof target.apiVersion === 'string' ? target.apiVersion : undefined;
+  return mergeMap(clone(target) as JsonMap, clone(patch), listKeysForKind(kind, apiVersion));
 }
 
 /** Merges `patch` into `original` (both already private copies, so both may be modified). */

@@ -121,6 +121,90 @@ const seccompProfile = obj(
   'The seccomp options to use.',
 );
 
+/** Container and EphemeralContainer share their fields, and the Go tags on them (EphemeralContainerCommon). */
+const CONTAINER_PROPERTIES: Record<string, Schema> = {
+  args: strList('Arguments to the entrypoint.'),
+  command: strList('Entrypoint array. Not executed within a shell.'),
+  env: list(`${CORE}.EnvVar`, 'List of environment variables to set in the container.', { key: 'name' }),
+  envFrom: list(
+    obj({
+      configMapRef: obj(
+        { name: str('Name of the referent.'), optional: bool('Whether the ConfigMap must be defined.') },
+        'The ConfigMap to select from.',
+      ),
+      prefix: str('An optional identifier to prepend to each key.'),
+      secretRef: obj(
+        { name: str('Name of the referent.'), optional: bool('Whether the Secret must be defined.') },
+        'The Secret to select from.',
+      ),
+    }),
+    'List of sources to populate environment variables in the container.',
+  ),
+  image: str('Container image name.'),
+  imagePullPolicy: str('Image pull policy: Always, Never or IfNotPresent.'),
+  lifecycle: obj(
+    {
+      postStart: handler('Called immediately after a container is created.'),
+      preStop: handler('Called immediately before a container is terminated.'),
+    },
+    'Actions that the management system should take in response to container lifecycle events.',
+  ),
+  livenessProbe: probe('Periodic probe of container liveness.'),
+  name: str('Name of the container specified as a DNS_LABEL.'),
+  ports: list(`${CORE}.ContainerPort`, 'List of ports to expose from the container.', {
+    key: 'containerPort',
+    mapKeys: ['containerPort', 'protocol'],
+  }),
+  readinessProbe: probe('Periodic probe of container service readiness.'),
+  resizePolicy: list(preserve(), 'Resources resize policy for the container.'),
+  resources: ref(`${CORE}.ResourceRequirements`, 'Compute Resources required by this container.'),
+  restartPolicy: str(
+    'The restart behavior of individual containers in a pod (init containers only: Always).',
+  ),
+  securityContext: obj(
+    {
+      allowPrivilegeEscalation: bool('Whether a process can gain more privileges than its parent process.'),
+      appArmorProfile: preserve('The AppArmor options to use by this container.'),
+      capabilities: obj(
+        { add: strList('Added capabilities.'), drop: strList('Removed capabilities.') },
+        'The capabilities to add/drop when running containers.',
+      ),
+      privileged: bool('Run container in privileged mode.'),
+      procMount: str('The type of proc mount to use for the containers.'),
+      readOnlyRootFilesystem: bool('Whether this container has a read-only root filesystem.'),
+      runAsGroup: int64('The GID to run the entrypoint of the container process.'),
+      runAsNonRoot: bool('Indicates that the container must run as a non-root user.'),
+      runAsUser: int64('The UID to run the entrypoint of the container process.'),
+      seLinuxOptions: preserve('The SELinux context to be applied to the container.'),
+      seccompProfile,
+      windowsOptions: preserve('The Windows specific settings applied to the container.'),
+    },
+    'Security options the container should be run with.',
+  ),
+  startupProbe: probe('StartupProbe indicates that the Pod has successfully initialized.'),
+  stdin: bool('Whether this container should allocate a buffer for stdin in the container runtime.'),
+  stdinOnce: bool(
+    'Whether the container runtime should close the stdin channel after it has been opened by a single attach.',
+  ),
+  terminationMessagePath: str(
+    "Path at which the file to which the container's termination message will be written is mounted.",
+  ),
+  terminationMessagePolicy: str('File or FallbackToLogsOnError.'),
+  tty: bool('Whether this container should allocate a TTY for itself.'),
+  volumeDevices: list(
+    obj({
+      devicePath: str('The path inside of the container that the device will be mapped to.'),
+      name: str('Must match the name of a persistentVolumeClaim in the pod.'),
+    }),
+    'The list of block devices to be used by the container.',
+    { key: 'devicePath' },
+  ),
+  volumeMounts: list(`${CORE}.VolumeMount`, "Pod volumes to mount into the container's filesystem.", {
+    key: 'mountPath',
+  }),
+  workingDir: str("Container's working directory."),
+};
+
 export const POD_SCHEMAS: Record<string, Schema> = {
   [`${CORE}.PodTemplateSpec`]: obj(
     {
@@ -143,7 +227,7 @@ export const POD_SCHEMAS: Record<string, Schema> = {
         "Whether information about services should be injected into pod's environment variables.",
       ),
       ephemeralContainers: list(
-        preserve(),
+        `${CORE}.EphemeralContainer`,
         'Ephemeral containers run in this pod for user-initiated activities such as debugging.',
         { key: 'name' },
       ),
@@ -283,91 +367,16 @@ export const POD_SCHEMAS: Record<string, Schema> = {
     { required: ['containers'] },
   ),
   [`${CORE}.Container`]: obj(
-    {
-      args: strList('Arguments to the entrypoint.'),
-      command: strList('Entrypoint array. Not executed within a shell.'),
-      env: list(`${CORE}.EnvVar`, 'List of environment variables to set in the container.', { key: 'name' }),
-      envFrom: list(
-        obj({
-          configMapRef: obj(
-            { name: str('Name of the referent.'), optional: bool('Whether the ConfigMap must be defined.') },
-            'The ConfigMap to select from.',
-          ),
-          prefix: str('An optional identifier to prepend to each key.'),
-          secretRef: obj(
-            { name: str('Name of the referent.'), optional: bool('Whether the Secret must be defined.') },
-            'The Secret to select from.',
-          ),
-        }),
-        'List of sources to populate environment variables in the container.',
-      ),
-      image: str('Container image name.'),
-      imagePullPolicy: str('Image pull policy: Always, Never or IfNotPresent.'),
-      lifecycle: obj(
-        {
-          postStart: handler('Called immediately after a container is created.'),
-          preStop: handler('Called immediately before a container is terminated.'),
-        },
-        'Actions that the management system should take in response to container lifecycle events.',
-      ),
-      livenessProbe: probe('Periodic probe of container liveness.'),
-      name: str('Name of the container specified as a DNS_LABEL.'),
-      ports: list(`${CORE}.ContainerPort`, 'List of ports to expose from the container.', {
-        key: 'containerPort',
-        mapKeys: ['containerPort', 'protocol'],
-      }),
-      readinessProbe: probe('Periodic probe of container service readiness.'),
-      resizePolicy: list(preserve(), 'Resources resize policy for the container.'),
-      resources: ref(`${CORE}.ResourceRequirements`, 'Compute Resources required by this container.'),
-      restartPolicy: str(
-        'The restart behavior of individual containers in a pod (init containers only: Always).',
-      ),
-      securityContext: obj(
-        {
-          allowPrivilegeEscalation: bool(
-            'Whether a process can gain more privileges than its parent process.',
-          ),
-          appArmorProfile: preserve('The AppArmor options to use by this container.'),
-          capabilities: obj(
-            { add: strList('Added capabilities.'), drop: strList('Removed capabilities.') },
-            'The capabilities to add/drop when running containers.',
-          ),
-          privileged: bool('Run container in privileged mode.'),
-          procMount: str('The type of proc mount to use for the containers.'),
-          readOnlyRootFilesystem: bool('Whether this container has a read-only root filesystem.'),
-          runAsGroup: int64('The GID to run the entrypoint of the container process.'),
-          runAsNonRoot: bool('Indicates that the container must run as a non-root user.'),
-          runAsUser: int64('The UID to run the entrypoint of the container process.'),
-          seLinuxOptions: preserve('The SELinux context to be applied to the container.'),
-          seccompProfile,
-          windowsOptions: preserve('The Windows specific settings applied to the container.'),
-        },
-        'Security options the container should be run with.',
-      ),
-      startupProbe: probe('StartupProbe indicates that the Pod has successfully initialized.'),
-      stdin: bool('Whether this container should allocate a buffer for stdin in the container runtime.'),
-      stdinOnce: bool(
-        'Whether the container runtime should close the stdin channel after it has been opened by a single attach.',
-      ),
-      terminationMessagePath: str(
-        "Path at which the file to which the container's termination message will be written is mounted.",
-      ),
-      terminationMessagePolicy: str('File or FallbackToLogsOnError.'),
-      tty: bool('Whether this container should allocate a TTY for itself.'),
-      volumeDevices: list(
-        obj({
-          devicePath: str('The path inside of the container that the device will be mapped to.'),
-          name: str('Must match the name of a persistentVolumeClaim in the pod.'),
-        }),
-        'The list of block devices to be used by the container.',
-        { key: 'devicePath' },
-      ),
-      volumeMounts: list(`${CORE}.VolumeMount`, "Pod volumes to mount into the container's filesystem.", {
-        key: 'mountPath',
-      }),
-      workingDir: str("Container's working directory."),
-    },
+    CONTAINER_PROPERTIES,
     'A single application container that you want to run within a pod.',
+    { required: ['name'] },
+  ),
+  [`${CORE}.EphemeralContainer`]: obj(
+    {
+      ...CONTAINER_PROPERTIES,
+      targetContainerName: str('The name of a container in the PodSpec this ephemeral container targets.'),
+    },
+    'A temporary container added to an existing Pod for user-initiated activities such as debugging.',
     { required: ['name'] },
   ),
   [`${CORE}.EnvVar`]: obj(
@@ -439,7 +448,8 @@ export const POD_SCHEMAS: Record<string, Schema> = {
           { required: ['name'] },
         ),
         'Claims lists the names of resources defined in spec.resourceClaims.',
-        { key: 'name' },
+        // `+listType=map` without a patch strategy: server-side apply merges by name, a strategic patch replaces.
+        { mapKeys: ['name'] },
       ),
       limits: quantityMap('The maximum amount of compute resources allowed.'),
       requests: quantityMap('The minimum amount of compute resources required.'),
@@ -543,7 +553,8 @@ export const POD_SCHEMAS: Record<string, Schema> = {
       hostIPs: list(
         obj({ ip: str('IP address assigned to the host.') }),
         'IP addresses allocated to the host.',
-        { key: 'ip' },
+        // `+listType=atomic` yet `patchStrategy:"merge"`: a strategic patch merges by ip, server-side apply replaces.
+        { key: 'ip', listType: 'atomic' },
       ),
       initContainerStatuses: list(preserve(), 'Statuses of the init containers in this pod.'),
       message: str('A human readable message indicating details about why the pod is in this condition.'),
