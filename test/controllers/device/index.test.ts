@@ -10,34 +10,28 @@ import { expect } from 'chai';
 import pino from 'pino';
 import { parse } from 'yaml';
 import type {
-  DeviceProxyPool,
   FirmwareRelease,
   TeamsDevice,
-  UpdatePlan,
   UpdatePlanSpec,
-  UpdatePolicy,
   UpdatePolicySpec,
 } from '../../../src/api/v1alpha1/index.js';
+import { parseConfig } from '../../../src/config/config.js';
 import { deviceIdOf } from '../../../src/controllers/device/device-ids.js';
 import {
   createDeviceController,
   type DeviceControllerOptions,
 } from '../../../src/controllers/device/index.js';
-import type {
-  Enqueue,
-  OperatorContext,
-  OperatorInformers,
-  PlainObject,
-} from '../../../src/controllers/types.js';
+import type { Enqueue, OperatorContext, OperatorInformers } from '../../../src/controllers/types.js';
 import { commandId } from '../../../src/core/device/command-id.js';
 import { KubeClient, MERGE_PATCH, type RequestOptions } from '../../../src/k8s/client.js';
 import { isConflict } from '../../../src/k8s/errors.js';
 import { EventRecorder } from '../../../src/k8s/events.js';
 import type { KubeObject } from '../../../src/k8s/object.js';
 import { type ResourceRef, resourcePath, TEAMS_RESOURCES } from '../../../src/k8s/resource.js';
+import { createInformers } from '../../../src/operator/informers.js';
 import { FakeClock, RealClock } from '../../../src/runtime/clock.js';
 import { Controller } from '../../../src/runtime/controller.js';
-import { Informer } from '../../../src/runtime/informer.js';
+import { Manager } from '../../../src/runtime/manager.js';
 import { OperatorMetrics } from '../../../src/runtime/metrics.js';
 import { MemoryTransport } from '../../../src/transport/memory.js';
 import type { SimulatorBehaviour } from '../../../src/transport/simulator/device.js';
@@ -201,7 +195,7 @@ class Harness {
     readonly transport: MemoryTransport,
     readonly informers: OperatorInformers,
     readonly controller: Controller,
-    private readonly started: Informer<KubeObject>[],
+    private readonly manager: Manager,
   ) {}
 
   /** Creates the namespace, policy, releases and devices, then runs the controller. */
@@ -237,27 +231,13 @@ class Harness {
     const client = clientOf(cluster);
     const clock = o.clock ?? new FakeClock(o.start);
     const statusLog = new StatusWriteLog(client, clock);
-    const informer = <T extends object>(kind: string) =>
-      new Informer<KubeObject>({
-        client,
-        resource: resource(kind),
-        namespace: o.namespace,
-        logger: silent,
-      }) as unknown as Informer<T & KubeObject>;
-    const informers = {
-      devices: informer<TeamsDevice>('TeamsDevice'),
-      releases: informer<FirmwareRelease>('FirmwareRelease'),
-      plans: informer<UpdatePlan>('UpdatePlan'),
-      policies: informer<UpdatePolicy>('UpdatePolicy'),
-      pools: informer<DeviceProxyPool>('DeviceProxyPool'),
-      deployments: undefined as unknown as Informer<PlainObject & KubeObject>,
-      configMaps: undefined as unknown as Informer<PlainObject & KubeObject>,
-    } as unknown as OperatorInformers;
-    const started = [informers.devices, informers.releases, informers.plans, informers.policies].map(
-      (i) => i as unknown as Informer<KubeObject>,
-    );
-    for (const i of started) i.start();
-    await Promise.all(started.map((i) => i.waitForSync()));
+    // The informers the operator reads (createInformers: its transform and indexes) on a Manager watching the
+    // test's namespace; the manager only syncs them here, the controller below is started by the test.
+    const config = parseConfig(['--namespace', o.namespace, '--metrics-port', '0', '--health-port', '0'], {});
+    const metrics = new OperatorMetrics();
+    const manager = new Manager({ config, client, clock, logger: silent, metrics, host: '127.0.0.1' });
+    const informers = createInformers(manager);
+    await manager.start();
 
     const releases = informers.releases.list();
     const transport = o.transport ?? new MemoryTransport({ clock, logger: silent });
@@ -269,7 +249,7 @@ class Harness {
       clock,
       log: silent,
       recorder: new EventRecorder({ client, component: 'device-test', clock, logger: silent }),
-      metrics: new OperatorMetrics(),
+      metrics,
       informers,
       transport,
       image: 'test',
@@ -283,7 +263,7 @@ class Harness {
       logger: silent,
       concurrency: registration.concurrency ?? 1,
     });
-    const harness = new Harness(o, client, statusLog, clock, transport, informers, controller, started);
+    const harness = new Harness(o, client, statusLog, clock, transport, informers, controller, manager);
     harness.metrics = ctx.metrics;
     // The spy sits in front of the transport: it sees what the controller sends, in order.
     const send = transport.send.bind(transport);
@@ -390,7 +370,7 @@ class Harness {
   async stop(options: { keepTransport?: boolean } = {}): Promise<void> {
     await this.controller.stop();
     if (!options.keepTransport) await this.transport.stop();
-    await Promise.all(this.started.map((i) => i.stop()));
+    await this.manager.stop();
     // A reused transport keeps calling the handlers of a stopped harness: they only enqueue, and are ignored.
     this.transport.send = MemoryTransport.prototype.send.bind(this.transport);
   }
