@@ -11,7 +11,7 @@ import {
 } from '../../src/transport/factory.js';
 import { MemoryTransport } from '../../src/transport/memory.js';
 import type { DeviceStateMessage } from '../../src/transport/protocol.js';
-import { device } from '../core/fixtures.js';
+import { device } from '../support/builders/index.js';
 import { START, updateCommand } from './support.js';
 
 /** Synced caches holding `devices`, no releases and no pools: all the simulated fleet reads. */

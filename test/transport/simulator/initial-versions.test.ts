@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { buildCatalog } from '../../../src/core/rules/catalog.js';
 import { initialVersionsFor } from '../../../src/transport/simulator/initial-versions.js';
-import { device, release } from '../../core/fixtures.js';
+import { device, release } from '../../support/builders/index.js';
 
 const releases = [
   release({ version: '122.15.0.40' }),
