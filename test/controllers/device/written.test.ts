@@ -3,21 +3,16 @@
 import { expect } from 'chai';
 import type { TeamsDevice } from '../../../src/api/v1alpha1/index.js';
 import { WrittenObjects } from '../../../src/controllers/device/written.js';
+import { device as teamsDevice } from '../../support/builders/index.js';
 
 const KEY = 'berlin/phone-1';
 
 /** The device at resourceVersion `rv`, with an update in `state` (null: none). */
 function device(rv: string | undefined, state: string | null = null, generation = 1): TeamsDevice {
+  const built = teamsDevice({ withStatus: false });
   return {
-    apiVersion: 'teamsdevices.io/v1alpha1',
-    kind: 'TeamsDevice',
-    metadata: {
-      name: 'phone-1',
-      namespace: 'berlin',
-      generation,
-      ...(rv === undefined ? {} : { resourceVersion: rv }),
-    },
-    spec: {},
+    ...built,
+    metadata: { ...built.metadata, generation, ...(rv === undefined ? {} : { resourceVersion: rv }) },
     ...(state === null ? {} : { status: { update: { state } } }),
   } as unknown as TeamsDevice;
 }
