@@ -3,7 +3,7 @@
 // commands to the transport.
 //
 // Ordering contract (see src/controllers/types.ts): the reconciler writes status.update Sent with the command
-// id FIRST, then calls send(). Command ids are deterministic (src/core/command-id.ts), so sending again after
+// id FIRST, then calls send(). Command ids are deterministic (src/core/device/command-id.ts), so sending again after
 // a crash or a restart is harmless: the proxy answers a command id it knows with its latest event.
 import type { Logger } from 'pino';
 import type { UpdateToSend } from '../../core/device/decide.js';

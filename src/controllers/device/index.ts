@@ -3,7 +3,7 @@
 //
 // - gather (gather.ts): the device, its policy, the plans of its namespace that select it and the releases,
 //   from the informer caches; what the device last said, from the transport (DeviceStateStore); the slots;
-// - decide: src/core/device-lifecycle.ts decideDevice, the same rules as planTimeline;
+// - decide: src/core/device/decide.ts decideDevice, the same rules as planTimeline;
 // - apply (apply.ts): status first (Sent before the command goes out), then the slot, transport.send, then
 //   Events and metrics.
 import { isInFlight } from '../../core/device/progress.js';
