@@ -1,6 +1,6 @@
 // How long planTimeline takes for a big fleet: `npx tsx bench/core-timeline.ts`.
 // 10,000 devices over four namespaces and five zones, five firmware releases and a Teams app plan.
-import { type Fleet, planTimeline } from '../src/core/timeline.js';
+import { type Fleet, planTimeline } from '../src/core/rules/timeline.js';
 import { device, plan, policy, release } from '../test/core/fixtures.js';
 
 const DEVICES = 10_000;

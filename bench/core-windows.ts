@@ -1,5 +1,5 @@
 // How long nextAllowedInstant takes for a fleet: `npx tsx bench/core-windows.ts`.
-import { nextAllowedInstant, type WindowRules } from '../src/core/windows.js';
+import { nextAllowedInstant, type WindowRules } from '../src/core/rules/windows.js';
 
 const ZONES = ['America/New_York', 'Europe/Berlin', 'Australia/Sydney', 'Asia/Kolkata'];
 const DEVICES = 10_000;

@@ -32,7 +32,7 @@ import { resourcePath, TEAMS_RESOURCES } from '../src/k8s/resource.js';
 import { type Operator, startOperator, withKeepAlive } from '../src/operator/index.js';
 import { RealClock } from '../src/runtime/clock.js';
 import { MemoryTransport } from '../src/transport/memory.js';
-import { TrackingClient } from '../test/operator/tracking-client.js';
+import { ClientSpy as TrackingClient } from '../test/support/client-spy.js';
 import { childArgs } from './child.js';
 
 const GOALS = { startSeconds: 20, idleCpuMs: 0, peakRssMb: 400, writesPerUpdate: 4 };

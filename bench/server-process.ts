@@ -1,7 +1,8 @@
 // The embedded control plane alone in a process, so the benchmark can measure its CPU and memory apart
 // from the clients. Started by bench/localcluster.ts; talks over the IPC channel.
+
+import { startLocalCluster } from '@teams-device-operator/localcluster';
 import pino from 'pino';
-import { startLocalCluster } from '../src/localcluster/index.js';
 
 interface Request {
   type: 'usage' | 'stop';

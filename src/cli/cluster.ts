@@ -3,8 +3,8 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { LocalCluster } from '@teams-device-operator/localcluster';
 import pino from 'pino';
-import { startLocalCluster } from '../localcluster/index.js';
 
 const PREFIX = 'teams-device-operator cluster';
 
@@ -98,6 +98,23 @@ export function usageText(url: string, kubeconfigPath: string, dataDir: string |
   ].join('\n');
 }
 
+/**
+ * The control plane is a workspace package the operator image leaves out, so it is loaded only when this
+ * command runs; undefined when the package is absent.
+ */
+async function loadControlPlane(): Promise<
+  typeof import('@teams-device-operator/localcluster').startLocalCluster | undefined
+> {
+  try {
+    return (await import('@teams-device-operator/localcluster')).startLocalCluster;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && String(error).includes('@teams-device-operator/localcluster'))
+      return undefined;
+    throw error;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   let args: ClusterArgs | 'help';
   try {
@@ -111,8 +128,16 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
+  const startLocalCluster = await loadControlPlane();
+  if (!startLocalCluster) {
+    process.stderr.write(
+      `${PREFIX}: the embedded control plane (@teams-device-operator/localcluster) is not installed here ` +
+        '(the operator image leaves it out)\n',
+    );
+    return 1;
+  }
   const logger = pino({ level: args.logLevel }, pino.destination(2));
-  let cluster: Awaited<ReturnType<typeof startLocalCluster>>;
+  let cluster: LocalCluster;
   try {
     cluster = await startLocalCluster({
       port: args.port,

@@ -1,5 +1,5 @@
 // `teams-device-operator preview`: every update the operator would make for the YAML you commit, and when.
-import { planTimeline } from '../core/timeline.js';
+import { planTimeline } from '../core/rules/timeline.js';
 import { HELP, parsePreviewArgs } from './preview/args.js';
 import { UsageError } from './preview/errors.js';
 import { buildFleet } from './preview/fleet.js';

@@ -5,10 +5,10 @@ import { type Config, ConfigError, configHelp, type Env, parseConfig } from '../
 import type { KubeClient } from '../k8s/client.js';
 import { clientFromConfig } from '../operator/kube.js';
 import { startOperator } from '../operator/operator.js';
-import { createTransport, TransportUnavailableError } from '../operator/transport.js';
 import { AcceleratedClock, type Clock, RealClock } from '../runtime/clock.js';
 import type { StopReason } from '../runtime/manager.js';
 import { OperatorMetrics } from '../runtime/metrics.js';
+import { assertTransportAvailable, TransportUnavailableError } from '../transport/factory.js';
 
 const PREFIX = 'teams-device-operator run';
 
@@ -62,9 +62,8 @@ export async function main(
 
   const logger = pino({ level: config.logLevel, base: { component: 'teams-device-operator' } });
   const clock = operatorClock(config);
-  let transport: ReturnType<typeof createTransport>;
   try {
-    transport = createTransport(config, clock, logger);
+    assertTransportAvailable(config);
   } catch (error) {
     if (!(error instanceof TransportUnavailableError)) throw error;
     process.stderr.write(`${PREFIX}: ${error.message}\n`);
@@ -88,7 +87,6 @@ export async function main(
       client,
       clock,
       wallClock: new RealClock(),
-      transport,
       logger,
       metrics: new OperatorMetrics({ defaultMetrics: true }),
       signals: proc,

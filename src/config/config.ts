@@ -1,7 +1,7 @@
 // The operator's configuration, parsed once from flags and environment into a frozen object that is passed
 // down (no module reads process.env). Flags win over environment variables, which win over defaults.
 import { delimiter, join } from 'node:path';
-import { DEFAULT_PROGRESS_INTERVAL_MS } from '../core/device-progress.js';
+import { DEFAULT_PROGRESS_INTERVAL_MS } from '../core/device/progress.js';
 
 export const TRANSPORTS = ['memory', 'mqtt'] as const;
 export type Transport = (typeof TRANSPORTS)[number];

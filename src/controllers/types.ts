@@ -6,7 +6,7 @@
 // - TeamsDevice.status.update is the update in flight (or waiting to be retried); status.history gets one entry
 //   per finished attempt (Succeeded or Failed), newest first, at most 10. The attempt number of a retry is
 //   1 + the number of consecutive Failed entries at the head of history for the same (component, to, source).
-//   commandId = commandId(deviceId, component, version, attempt) from src/core/command-id.ts.
+//   commandId = commandId(deviceId, component, version, attempt) from src/core/device/command-id.ts.
 // - Status writes per update: Sent (written BEFORE the command goes out, so a restart never loses it); the
 //   progress (Downloading, Installing, the reported percentage) at most once per --progress-interval
 //   (default 30 s of the operator's clock) from the last write of status.update (progressAt, else

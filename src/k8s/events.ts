@@ -3,8 +3,8 @@
 // instead of creating another. Recording is best effort: failures are logged, never thrown.
 
 import pino, { type Logger } from 'pino';
-import { toIsoSeconds } from '../core/instant.js';
-import type { Clock } from '../runtime/clock.js';
+import type { Clock } from '../core/clock.js';
+import { toIsoSeconds } from '../core/shared/instant.js';
 import type { KubeClient } from './client.js';
 import { isNotFound } from './errors.js';
 import type { KubeObject } from './object.js';

@@ -1,7 +1,7 @@
 // JSON comparisons and RFC 7386 merge-patch diffs, as status writes need them.
 
-import { isObject } from '../api/validation/deep.js';
-import { isNothing, jsonEqual } from '../core/json-equal.js';
+import { isObject } from '@teams-device-operator/apimachinery';
+import { isNothing, jsonEqual } from '../core/shared/json-equal.js';
 
 export { jsonEqual };
 

@@ -1,5 +1,5 @@
 // client-go's retry.RetryOnConflict: re-run a read-modify-write when the write lost a 409 race.
-import { type Clock, sleep } from '../runtime/clock.js';
+import type { Clock } from '../core/clock.js';
 import { isConflict } from './errors.js';
 
 export interface RetryOnConflictOptions {
@@ -9,6 +9,13 @@ export interface RetryOnConflictOptions {
   delayMs?: number;
   /** Without a clock, tries again at once. */
   clock?: Clock;
+}
+
+/** Resolves `ms` later on `clock` (a plain timer on the injected clock; abort is not needed here). */
+function pause(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    clock.setTimer(new Date(clock.now().getTime() + ms), () => resolve());
+  });
 }
 
 /** Runs `fn` (which must re-read what it writes) until it does not fail with 409 Conflict. */
@@ -23,7 +30,7 @@ export async function retryOnConflict<T>(
       return await fn(attempt);
     } catch (err) {
       if (!isConflict(err) || attempt >= attempts) throw err;
-      if (options.clock && delayMs > 0) await sleep(options.clock, delayMs);
+      if (options.clock && delayMs > 0) await pause(options.clock, delayMs);
     }
   }
 }

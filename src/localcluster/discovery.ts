@@ -1,7 +1,7 @@
 // The discovery documents of kube-apiserver 1.32: /version, legacy discovery (/api, /apis, /apis/<g>,
 // /api/v1, /apis/<g>/<v>) and aggregated discovery (apidiscovery.k8s.io/v2 on /api and /apis).
 // Pure functions over the served ResourceTypes; the server decides which document a request gets.
-import type { PrinterColumn } from '../api/v1alpha1/kind.js';
+import type { PrinterColumn } from '@teams-device-operator/apimachinery';
 import { groupVersion, type JsonObject, type ResourceType } from './resource-type.js';
 
 export const KUBERNETES_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.3' } as const;

@@ -1,6 +1,5 @@
 // API errors as kube-apiserver words them (k8s.io/apimachinery/pkg/api/errors): one class, thrown by any layer
 // and turned into a `Status` body by the HTTP layer.
-import { PatchError } from './patch/errors.js';
 import type { JsonObject } from './resource-type.js';
 import { SelectorError } from './selectors.js';
 
@@ -132,6 +131,16 @@ export function unsupportedMediaType(accepted: readonly string[]): ApiError {
   );
 }
 
+/** 415 for a body in an accepted media type whose content cannot be decoded (a protobuf kind not modelled). */
+export function cannotDecode(message: string): ApiError {
+  return new ApiError(415, 'UnsupportedMediaType', message);
+}
+
+/** 422 Invalid without causes: a patch that cannot be applied to the object it targets. */
+export function invalidPatch(message: string): ApiError {
+  return new ApiError(422, 'Invalid', message);
+}
+
 /** 422 Invalid; the message is built by the validation helper so both read the same. */
 export function invalid(
   kind: string,
@@ -154,7 +163,6 @@ export function internalError(error: unknown): ApiError {
 /** Any error as the Status it answers with: the helpers' typed errors keep their code and reason. */
 export function asApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof PatchError) return new ApiError(error.code, error.reason, error.message);
   if (error instanceof SelectorError) return badRequest(error.message);
   return internalError(error);
 }

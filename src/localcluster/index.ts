@@ -1,10 +1,6 @@
 // The embedded Kubernetes-compatible control plane: `startLocalCluster()` serves the Kubernetes API for the
 // built-in kinds the operator and Helm use and for any CustomResourceDefinition, on 127.0.0.1 by default,
-// in memory or durably in a data directory. See README "Embedded control plane" and the files:
-//   http/ (routing, bodies, negotiation), handlers/ (one per verb, discovery), rest/ (object semantics),
-//   store/ (index, write-ahead log, snapshots), watch/ (fan-out, streams), controllers/ (built-in
-//   controllers), builtin/ and crd/ (kinds), auth/ (the one user, and the access and identity reviews
-//   `kubectl auth can-i|whoami` create), kubeconfig.ts and tls.ts (how clients connect).
+// in memory or durably in a data directory. README.md in this folder maps the folders.
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server, type ServerResponse } from 'node:http';

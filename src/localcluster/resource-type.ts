@@ -1,6 +1,6 @@
 // What the embedded control plane knows about one served resource: built-in kinds and CRD versions alike.
 // Discovery, OpenAPI, Table output, validation and the REST handlers all read this one description.
-import type { PrinterColumn } from '../api/v1alpha1/kind.js';
+import type { PrinterColumn } from '@teams-device-operator/apimachinery';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -19,7 +19,7 @@ export interface ResourceType {
   verbs: string[];
   /** Subresources served, e.g. ['status']. */
   subresources: string[];
-  /** additionalPrinterColumns of a CRD; built-ins use the Table columns of table.ts. */
+  /** additionalPrinterColumns of a CRD; built-ins use the Table columns of table/builtin.ts. */
   printerColumns: PrinterColumn[];
   /** openAPIV3Schema of a CRD version; built-ins have none (stored as sent, like preserve-unknown-fields). */
   schema?: JsonObject;

@@ -1,7 +1,8 @@
 // startOperator: the whole operator in one process. Builds the Manager (probe and metrics servers, the seven
 // informers, leader election), the EventRecorder, the device transport and the five controllers, then starts
-// it. The transport runs on the leader only, after its simulated devices (transport memory) are created and
-// before the controllers, and stops after them, so no command is sent on a stopped transport.
+// it. The transport comes from createTransport with whatever runs beside it (transport memory: the simulated
+// devices), which it starts first. It runs on the leader only, before the controllers, and stops after them,
+// so no command is sent on a stopped transport.
 import pino, { type Logger } from 'pino';
 import { type Config, redactConfig } from '../config/config.js';
 import type { ControllerFactory, OperatorContext, OperatorInformers } from '../controllers/types.js';
@@ -11,14 +12,13 @@ import { type Clock, RealClock } from '../runtime/clock.js';
 import type { Controller } from '../runtime/controller.js';
 import { Manager, type ManagerOptions, type StopReason } from '../runtime/manager.js';
 import { OperatorMetrics } from '../runtime/metrics.js';
-import { MemoryTransport } from '../transport/memory.js';
+import { assertTransportAvailable, createTransport } from '../transport/factory.js';
+import type { MemoryTransport } from '../transport/memory.js';
+import { registerTransportMetrics } from '../transport/metrics.js';
 import type { DeviceTransport } from '../transport/types.js';
 import { CONTROLLERS, registerControllers } from './controllers.js';
 import { createInformers } from './informers.js';
 import { clientFromConfig } from './kube.js';
-import { SimulatedFleet } from './simulated-fleet.js';
-import { createTransport } from './transport.js';
-import { registerTransportMetrics } from './transport-metrics.js';
 
 /** The name the operator reports in Events and logs. */
 export const COMPONENT = 'teams-device-operator';
@@ -34,8 +34,11 @@ export interface OperatorOptions {
   clock?: Clock;
   /** Real time: retry backoff, informer restarts, leader election. Default RealClock. */
   wallClock?: Clock;
-  /** Default: the one config.transport names. A MemoryTransport gets the cluster's devices (SimulatedFleet). */
-  transport?: DeviceTransport;
+  /**
+   * This MemoryTransport, with the cluster's devices simulated in it, rather than the one config.transport
+   * names (tests and the bench share one between operators). Default: createTransport(config).
+   */
+  transport?: MemoryTransport;
   logger?: Logger;
   /** The operator's own image, the default of proxy pods. */
   image?: string;
@@ -75,7 +78,8 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.clock ?? new RealClock();
   const wallClock = options.wallClock ?? new RealClock();
-  const transport = options.transport ?? createTransport(config, clock, logger);
+  // A transport this build does not have is a usage problem: reported before anything else can fail.
+  if (options.transport === undefined) assertTransportAvailable(config);
   const client = options.client ?? clientFromConfig(config);
   const metrics = options.metrics ?? new OperatorMetrics();
 
@@ -91,6 +95,13 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     ...(options.leaderElection === undefined ? {} : { leaderElection: options.leaderElection }),
   });
   const informers = createInformers(manager);
+  const runtime = createTransport(config, {
+    clock,
+    logger,
+    informers,
+    ...(options.transport === undefined ? {} : { memory: options.transport }),
+  });
+  const { transport } = runtime;
   const recorder = new EventRecorder({
     client,
     component: COMPONENT,
@@ -113,8 +124,6 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   };
 
   registerTransportMetrics(metrics.registry, transport);
-  const fleet =
-    transport instanceof MemoryTransport ? new SimulatedFleet({ transport, informers, logger }) : undefined;
   // Added first, so it starts before the controllers; its stop waits for theirs (see the top of this file).
   let controllers = new Map<string, Controller>();
   let transportStarted = false;
@@ -122,8 +131,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     name: 'transport',
     start: async () => {
       try {
-        fleet?.start();
-        await transport.start();
+        await runtime.start();
       } catch (err) {
         // Without a transport nothing can be sent: stop (and exit non-zero under `run`) rather than limp on.
         logger.error({ err }, 'device transport failed to start');
@@ -131,14 +139,13 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
         return;
       }
       transportStarted = true;
-      logger.info({ transport: fleet ? 'memory' : config.transport }, 'device transport started');
+      logger.info({ transport: runtime.kind }, 'device transport started');
     },
     stop: async () => {
       if (!transportStarted) return;
       await Promise.all([...controllers.values()].map((c) => c.stop()));
-      fleet?.stop();
       transportStarted = false;
-      await transport.stop();
+      await runtime.stop();
       logger.info('device transport stopped');
     },
   });

@@ -4,19 +4,9 @@
 // A timer is one setTimeout armed for its instant (re-armed if it fires early): nothing polls, so an idle
 // process sleeps until the next instant that matters.
 
-/** What a timer runs. A returned promise is awaited by FakeClock; the callback owns its errors. */
-export type TimerCallback = () => void | Promise<void>;
+import type { Clock, TimerCallback, TimerHandle } from '../core/clock.js';
 
-export interface TimerHandle {
-  /** Stops the timer; a no-op once it has fired. */
-  cancel(): void;
-}
-
-export interface Clock {
-  now(): Date;
-  /** Runs `fn` once the clock reaches `at` (soon, if `at` has passed). Never early. */
-  setTimer(at: Date, fn: TimerCallback): TimerHandle;
-}
+export type { Clock, TimerCallback, TimerHandle } from '../core/clock.js';
 
 /** A timer `ms` from now on `clock`. */
 export function setTimerIn(clock: Clock, ms: number, fn: TimerCallback): TimerHandle {

@@ -1,10 +1,11 @@
 // An in-process fleet of simulated devices behind the DeviceTransport interface, for tests and
 // `run --transport memory`. It behaves like the MQTT transport where the operator can tell: every message is
-// serialized to JSON and validated on arrival by src/mqtt/protocol.ts (a malformed one is counted and
+// serialized to JSON and validated on arrival by src/transport/protocol.ts (a malformed one is counted and
 // logged), delivery is asynchronous and in order, state is retained (a new state handler first receives the
 // current state of every device), and events published while the transport is stopped are lost.
 
 import pino, { type Logger } from 'pino';
+import type { Clock } from '../runtime/clock.js';
 import {
   commandsTopic,
   type DeviceStateMessage,
@@ -15,17 +16,14 @@ import {
   parseStateMessage,
   parseTopic,
   type UpdateCommand,
-} from '../mqtt/protocol.js';
+} from './protocol.js';
 import {
   type RunningUpdate,
   SimulatedDevice,
   type SimulatedDeviceInit,
   type SimulatorBehaviour,
-} from '../proxy/simulated-device.js';
-import type { Clock } from '../runtime/clock.js';
+} from './simulator/device.js';
 import type { DeviceTransport, EventHandler, StateHandler, TransportStats } from './types.js';
-
-export { initialVersionsFor } from './initial-versions.js';
 
 export interface MemoryTransportOptions {
   clock: Clock;

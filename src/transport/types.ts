@@ -1,10 +1,10 @@
 // The operator's view of the devices: send update commands, hear state and command events. Implemented by
 // MemoryTransport (an in-process simulated fleet) and by the MQTT transport; both validate every payload with
-// src/mqtt/protocol.ts, so a handler only ever sees well-formed messages.
+// src/transport/protocol.ts, so a handler only ever sees well-formed messages.
 
-import type { CommandEvent, DeviceStateMessage, UpdateCommand } from '../mqtt/protocol.js';
+import type { CommandEvent, DeviceStateMessage, UpdateCommand } from './protocol.js';
 
-export type { CommandEvent, DeviceStateMessage, UpdateCommand } from '../mqtt/protocol.js';
+export type { CommandEvent, DeviceStateMessage, UpdateCommand } from './protocol.js';
 
 export type StateHandler = (deviceId: string, state: DeviceStateMessage) => void;
 export type EventHandler = (deviceId: string, event: CommandEvent) => void;

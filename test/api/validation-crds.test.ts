@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { expect } from 'chai';
-import { parse } from 'yaml';
 import {
   type AdmitOptions,
   compileSchema,
   type FieldCause,
   formatInvalidMessage,
   type SchemaValidator,
-} from '../../src/api/validation/index.js';
+} from '@teams-device-operator/apimachinery';
+import { expect } from 'chai';
+import { parse } from 'yaml';
 
 type Json = Record<string, unknown>;
 
@@ -185,6 +185,99 @@ describe('admitting objects against the CRDs in crds/', () => {
       );
 
       expect(causes.map((c) => c.field)).to.deep.equal(['spec.firmwareAutoUpdate.phase']);
+    });
+
+    describe('the Basic license rule on spec.firmwareAutoUpdate.phase (rule 10 of src/core/rules/README.md)', () => {
+      type PhaseSpec = { type: string; license: 'Basic' | 'Pro'; firmwareAutoUpdate: { phase: string } };
+      const spec = (type: string, license: 'Basic' | 'Pro', phase: string): PhaseSpec => ({
+        type,
+        license,
+        firmwareAutoUpdate: { phase },
+      });
+      const refused = [
+        {
+          field: 'spec.firmwareAutoUpdate.phase',
+          reason: 'FieldValueForbidden',
+          message:
+            'Forbidden: phase assignment is a Teams Rooms Pro feature: a Basic TeamsRoomsAndroid device is created ' +
+            'in General and keeps the phase it already had; change license to Pro to choose its phase',
+        },
+      ];
+      // [name, the stored spec (undefined: a create), the spec written, whether the API server accepts it]
+      const cases: Array<[string, PhaseSpec | undefined, PhaseSpec, boolean]> = [
+        [
+          'should create a Basic Teams Rooms on Android device in General',
+          undefined,
+          spec('TeamsRoomsAndroid', 'Basic', 'General'),
+          true,
+        ],
+        [
+          'should refuse to create a Basic Teams Rooms on Android device in Test',
+          undefined,
+          spec('TeamsRoomsAndroid', 'Basic', 'Test'),
+          false,
+        ],
+        [
+          'should let a Pro Teams Rooms on Android device start in any phase',
+          undefined,
+          spec('TeamsRoomsAndroid', 'Pro', 'Final'),
+          true,
+        ],
+        [
+          'should let a Basic phone choose any phase on create',
+          undefined,
+          spec('Phone', 'Basic', 'Test'),
+          true,
+        ],
+        [
+          'should refuse a phase change while a Teams Rooms on Android device is Basic',
+          spec('TeamsRoomsAndroid', 'Basic', 'General'),
+          spec('TeamsRoomsAndroid', 'Basic', 'Final'),
+          false,
+        ],
+        [
+          'should keep the phase a device had as Pro when its license becomes Basic',
+          spec('TeamsRoomsAndroid', 'Pro', 'Final'),
+          spec('TeamsRoomsAndroid', 'Basic', 'Final'),
+          true,
+        ],
+        [
+          'should refuse to change the phase in the same update that makes the license Basic',
+          spec('TeamsRoomsAndroid', 'Pro', 'Final'),
+          spec('TeamsRoomsAndroid', 'Basic', 'Test'),
+          false,
+        ],
+        [
+          'should allow a phase change together with the upgrade to Pro',
+          spec('TeamsRoomsAndroid', 'Basic', 'General'),
+          spec('TeamsRoomsAndroid', 'Pro', 'Test'),
+          true,
+        ],
+        [
+          'should allow a Basic display to change phase',
+          spec('Display', 'Basic', 'General'),
+          spec('Display', 'Basic', 'Test'),
+          true,
+        ],
+        [
+          'should allow other changes of a Basic device that keep its phase',
+          spec('TeamsRoomsAndroid', 'Basic', 'Test'),
+          spec('TeamsRoomsAndroid', 'Basic', 'Test'),
+          true,
+        ],
+      ];
+      for (const [name, old, next, allowed] of cases) {
+        it(name, () => {
+          // A stored Basic TeamsRoomsAndroid outside General can only come from an older rule or a Pro past:
+          // store it as Pro, then give it the stored license, as an update the API server admitted would.
+          const stored = old && devices.admit(device({ ...old, license: 'Pro' })).object;
+          if (stored) (stored.spec as Json).license = old.license;
+
+          const { causes } = admit(next, stored ? { old: stored } : undefined);
+
+          expect(causes).to.deep.equal(allowed ? [] : refused);
+        });
+      }
     });
 
     it('should refuse changing deviceId on update with the rule message', () => {

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { TeamsDevice, UpdatePlan } from '../../src/api/v1alpha1/index.js';
 import { buildFleet } from '../../src/cli/preview/fleet.js';
 import { loadInput } from '../../src/cli/preview/load.js';
-import type { Fleet } from '../../src/core/timeline.js';
+import type { Fleet } from '../../src/core/rules/timeline.js';
 import type { KubeClient } from '../../src/k8s/client.js';
 import { resourcePath, TEAMS_RESOURCES } from '../../src/k8s/resource.js';
 import type { Clients } from '../support/tools.js';

@@ -18,7 +18,7 @@ import {
 import { FakeClock } from '../../src/runtime/clock.js';
 import { MemoryTransport } from '../../src/transport/memory.js';
 import type { UpdateCommand } from '../../src/transport/types.js';
-import { TrackingClient } from './tracking-client.js';
+import { ClientSpy } from '../support/client-spy.js';
 
 export interface SendRecord {
   deviceId: string;
@@ -59,7 +59,7 @@ const MAX_STEPS = 200_000;
 export class OperatorHarness {
   readonly clock: FakeClock;
   readonly memory: MemoryTransport;
-  readonly client: TrackingClient;
+  readonly client: ClientSpy;
   /** Asks the server for its resourceVersion (not counted: not the operator's traffic). */
   private readonly probe: KubeClient;
   readonly sends: SendRecord[] = [];
@@ -72,7 +72,7 @@ export class OperatorHarness {
     this.clock = new FakeClock(options.start);
     this.memory = new MemoryTransport({ clock: this.clock, logger: testLogger() });
     // The operator's client as `run` makes it (keep-alive connections), counting what it sends.
-    this.client = new TrackingClient(withKeepAlive(options.kubeConfig()));
+    this.client = new ClientSpy(withKeepAlive(options.kubeConfig()));
     this.probe = new KubeClient(withKeepAlive(options.kubeConfig()));
   }
 

@@ -11,8 +11,8 @@ import { configHelp } from '../../src/config/config.js';
 import { LEASES, resourcePath } from '../../src/k8s/resource.js';
 import { AcceleratedClock, FakeClock } from '../../src/runtime/clock.js';
 import type { Lease } from '../../src/runtime/leader-election.js';
+import { ClientSpy } from '../support/client-spy.js';
 import { useLocalCluster } from '../support/cluster.js';
-import { TrackingClient } from './tracking-client.js';
 
 const ENTRY = ['--import', 'tsx', 'src/cli/bin.ts', 'run'];
 
@@ -157,7 +157,7 @@ describe('teams-device-operator run', () => {
       );
       running.push(run);
       await run.waitFor(/"msg":"controllers started"/);
-      const client = new TrackingClient(fx.kubeConfig());
+      const client = new ClientSpy(fx.kubeConfig());
       const path = resourcePath(LEASES, { namespace: 'default', name: 'teams-device-operator' });
       const lease = await client.get<Lease>(path);
       await client.replace<Lease>(path, {

@@ -3,9 +3,9 @@
 // the instant preview computes, phase after phase, never inside business hours.
 import { expect } from 'chai';
 import { deviceIdOf, type HistoryEntry, type TeamsDevice } from '../../src/api/v1alpha1/index.js';
-import { effectiveZone, policyFor, windowRules } from '../../src/core/policy.js';
-import { planTimeline, type TimelineEntry } from '../../src/core/timeline.js';
-import { isAllowed } from '../../src/core/windows.js';
+import { effectiveZone, policyFor, windowRules } from '../../src/core/rules/policies.js';
+import { planTimeline, type TimelineEntry } from '../../src/core/rules/timeline.js';
+import { isAllowed } from '../../src/core/rules/windows.js';
 import { useLocalCluster } from '../support/cluster.js';
 import { addDays, applyExamples, exampleFleet, listDevices } from './fixtures.js';
 import { OperatorHarness, type SendRecord } from './harness.js';

@@ -4,7 +4,7 @@ import { Controller, type ReconcileContext, type Reconciler } from '../../src/ru
 import { TerminalError } from '../../src/runtime/errors.js';
 import { OperatorMetrics } from '../../src/runtime/metrics.js';
 import { ExponentialBackoffRateLimiter } from '../../src/runtime/rateLimiter.js';
-import { capturingLogger, deferred, settle, silentLogger } from './support.js';
+import { capturingLogger, deferred, settle, silentLogger } from '../support/async.js';
 
 type Step = 'ok' | 'fail' | 'terminal' | { requeueAfterMs: number };
 

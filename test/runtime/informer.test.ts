@@ -5,9 +5,9 @@ import type { KubeObject } from '../../src/k8s/object.js';
 import { resourcePath, TEAMS_RESOURCES } from '../../src/k8s/resource.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { enqueueHandlers, Informer, WATCH_TIMEOUT_GRACE_MS } from '../../src/runtime/informer.js';
-import { teamsDevice } from '../support/manifests.js';
-import { useRuntimeCluster } from './cluster.js';
-import { eventually, silentLogger } from './support.js';
+import { eventually, silentLogger } from '../support/async.js';
+import { device } from '../support/builders/index.js';
+import { useRuntimeCluster } from '../support/cluster.js';
 
 interface Device extends KubeObject {
   spec: { model: string };
@@ -23,7 +23,7 @@ describe('Informer against the embedded control plane', () => {
   const create = (namespace: string, name: string, model = 'MP56') =>
     client.create<Device>(
       resourcePath(DEVICES, { namespace }),
-      teamsDevice({ name, namespace, model }) as never,
+      device({ name, namespace, model, withStatus: false }) as never,
     );
   const setModel = (namespace: string, name: string, model: string) =>
     client.mergePatch(resourcePath(DEVICES, { namespace, name }), { spec: { model } });
@@ -174,7 +174,7 @@ describe('Informer against the embedded control plane', () => {
     await other.delete(resourcePath(DEVICES, { namespace: 'restart', name: 'phone-a' }));
     await other.create(
       resourcePath(DEVICES, { namespace: 'restart' }),
-      teamsDevice({ name: 'phone-c', namespace: 'restart' }) as never,
+      device({ name: 'phone-c', namespace: 'restart', withStatus: false }) as never,
     );
     fx.cluster.compactHistory();
     expect(events).to.deep.equal(['add restart/phone-a MP56', 'add restart/phone-b MP56']);

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { LEASES, resourcePath } from '../../src/k8s/resource.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { LeaderElector, type Lease } from '../../src/runtime/leader-election.js';
-import { useRuntimeCluster } from './cluster.js';
-import { silentLogger } from './support.js';
+import { silentLogger } from '../support/async.js';
+import { useRuntimeCluster } from '../support/cluster.js';
 
 const MICRO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 

@@ -6,9 +6,9 @@ import { FakeClock } from '../../src/runtime/clock.js';
 import { enqueueHandlers, type Informer, splitKey } from '../../src/runtime/informer.js';
 import type { Lease } from '../../src/runtime/leader-election.js';
 import { Manager, type ManagerConfig } from '../../src/runtime/manager.js';
-import { teamsDevice } from '../support/manifests.js';
-import { useRuntimeCluster } from './cluster.js';
-import { silentLogger } from './support.js';
+import { silentLogger } from '../support/async.js';
+import { device } from '../support/builders/index.js';
+import { useRuntimeCluster } from '../support/cluster.js';
 
 const DEVICES = TEAMS_RESOURCES.TeamsDevice!;
 
@@ -64,7 +64,7 @@ describe('Manager against the embedded control plane', () => {
     for (const name of ['phone-1', 'phone-2']) {
       await client.create(
         resourcePath(DEVICES, { namespace: 'mgr' }),
-        teamsDevice({ name, namespace: 'mgr' }) as never,
+        device({ name, namespace: 'mgr', withStatus: false }) as never,
       );
     }
   });

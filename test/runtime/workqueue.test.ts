@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { ExponentialBackoffRateLimiter } from '../../src/runtime/rateLimiter.js';
 import { WorkQueue } from '../../src/runtime/workqueue.js';
-import { type Deferred, deferred, settle } from './support.js';
+import { type Deferred, deferred, settle } from '../support/async.js';
 
 /** A handler whose calls block until the test releases them. */
 function gatedHandler() {

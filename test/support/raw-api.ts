@@ -1,6 +1,6 @@
 // Raw HTTP calls to an embedded control plane, for tests that check exactly what the server answers (status
 // codes, headers, Status bodies) without a client library in between.
-import type { LocalCluster } from '../../src/localcluster/index.js';
+import type { LocalCluster } from '@teams-device-operator/localcluster';
 
 export interface Reply {
   status: number;

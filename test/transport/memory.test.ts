@@ -1,23 +1,21 @@
 import { expect } from 'chai';
 import pino from 'pino';
-import { commandId } from '../../src/core/command-id.js';
-import type { CommandEvent, DeviceStateMessage, UpdateCommand } from '../../src/mqtt/protocol.js';
+import { commandId } from '../../src/core/device/command-id.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { MalformedCommandError, MemoryTransport } from '../../src/transport/memory.js';
-import { BEHAVIOUR, MP56, START, step, WHOLE_UPDATE } from '../support/simulator.js';
+import type { CommandEvent, DeviceStateMessage, UpdateCommand } from '../../src/transport/protocol.js';
+import { BEHAVIOUR, MP56, START, step, updateCommand, WHOLE_UPDATE } from './support.js';
 
 const PHONE = 'rm-berlin-101-phone';
 const DISPLAY = 'rm-berlin-101-display';
 
+/** A firmware update of `deviceId` with the command id the operator would give it. */
 function firmwareUpdate(deviceId: string, version = '122.15.0.40', attempt = 1): UpdateCommand {
-  return {
+  return updateCommand({
     commandId: commandId(deviceId, 'Firmware', version, attempt),
-    type: 'update',
-    component: 'Firmware',
     version,
     artifact: { url: `https://firmware.example.com/${version}.rom`, sha256: 'c'.repeat(64), sizeBytes: 1000 },
-    issuedAt: START,
-  };
+  });
 }
 
 interface Heard {

@@ -10,8 +10,8 @@ import {
   parseStateMessage,
   parseTopic,
   stateTopic,
-} from '../../src/mqtt/protocol.js';
-import { MP56 } from '../support/simulator.js';
+} from '../../src/transport/protocol.js';
+import { MP56 } from './support.js';
 
 const TS = '2026-12-05T17:00:03Z';
 const SHA = 'ab'.repeat(32);

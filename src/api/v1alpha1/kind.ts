@@ -1,13 +1,7 @@
+import type { PrinterColumn } from '@teams-device-operator/apimachinery';
 import type { TSchema } from 'typebox';
 
-export interface PrinterColumn {
-  name: string;
-  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
-  jsonPath: string;
-  description: string;
-  priority?: number;
-  format?: string;
-}
+export type { PrinterColumn };
 
 /** Everything the CRD of one kind is generated from. */
 export interface KindDefinition {

@@ -85,7 +85,7 @@ export const DEVICE_REASON_EXPLANATIONS = {
   Idle: 'no update in flight',
   /** A failed attempt is retried after the backoff. */
   RetryScheduled: 'a failed attempt is retried after the backoff',
-  /** An update is due, but the device is offline: it starts when the device is back (rule 11). */
+  /** An update is due, but the device is offline: it starts when the device is back (rule 11 of src/core/rules/README.md). */
   WaitingForDevice: 'an update is due; it starts when the device is back online',
   /** An update is due, but maxConcurrentUpdates updates are in flight in the namespace. */
   WaitingForSlot: 'an update is due; maxConcurrentUpdates are in flight',

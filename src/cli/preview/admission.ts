@@ -1,7 +1,7 @@
 // Defaults and validates objects against the CRD schemas, as the API server would on create.
+
+import { compileSchema, type FieldCause, rulesNotChecked } from '@teams-device-operator/apimachinery';
 import { allCrds } from '../../api/v1alpha1/crds.js';
-import { rulesNotChecked } from '../../api/validation/field-errors.js';
-import { compileSchema, type FieldCause } from '../../api/validation/index.js';
 
 type Admitter = ReturnType<typeof compileSchema>;
 

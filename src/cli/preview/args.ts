@@ -1,7 +1,7 @@
 // Flags of `teams-device-operator preview`, parsed once into a frozen object.
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
-import { MS_PER_DAY } from '../../core/instant.js';
+import { MS_PER_DAY } from '../../core/shared/instant.js';
 import { UsageError } from './errors.js';
 
 export const DEFAULT_HORIZON_DAYS = 120;

@@ -8,7 +8,7 @@ import {
   type UpdatePlan,
   type UpdatePolicy,
 } from '../../api/v1alpha1/index.js';
-import type { Fleet } from '../../core/timeline.js';
+import type { Fleet } from '../../core/rules/timeline.js';
 import { admit } from './admission.js';
 import { semanticProblems } from './checks.js';
 import { describeSource, type SourceRef, UsageError } from './errors.js';

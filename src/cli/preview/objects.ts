@@ -1,6 +1,7 @@
 // Recognises the objects preview reads, checks their metadata, and names them the way kubectl does.
+
+import { validateObjectMeta } from '@teams-device-operator/apimachinery';
 import { API_VERSION, GROUP, KINDS } from '../../api/v1alpha1/index.js';
-import { validateObjectMeta } from '../../api/validation/index.js';
 import { describeSource, type SourceRef } from './errors.js';
 
 export const DEFAULT_NAMESPACE = 'default';

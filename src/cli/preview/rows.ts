@@ -1,5 +1,5 @@
 // The rows preview prints, in the order it prints them, and their JSON shape.
-import type { TimelineEntry } from '../../core/timeline.js';
+import type { TimelineEntry } from '../../core/rules/timeline.js';
 
 /** The keys of one JSON row, in order: the public contract of `preview --json`. */
 export const ROW_KEYS = [

@@ -1,7 +1,7 @@
 // The human output: one section per namespace, one group per device, every line within 120 columns.
 import type { TeamsDevice } from '../../api/v1alpha1/index.js';
-import { MS_PER_DAY } from '../../core/instant.js';
-import type { TimelineEntry } from '../../core/timeline.js';
+import type { TimelineEntry } from '../../core/rules/timeline.js';
+import { MS_PER_DAY } from '../../core/shared/instant.js';
 import { explainReason } from './reasons.js';
 import { sortRows } from './rows.js';
 import { renderSummary } from './summary.js';

@@ -1,24 +1,28 @@
 // The TeamsDevice controller: the single executor of updates, automatic or from an UpdatePlan (see the
 // contract in src/controllers/types.ts). Key: "namespace/name" of the TeamsDevice.
 //
-// - gather: the device, its policy, the plans of its namespace that select it and the releases, from the
-//   informer caches; what the device last said, from the transport (DeviceStateStore);
-// - decide: src/core/device-lifecycle.ts decideDevice, the same rules as planTimeline;
-// - apply: status first (Sent before the command goes out), then transport.send, then Events and metrics.
+// - gather (gather.ts): the device, its policy, the plans of its namespace that select it and the releases,
+//   from the informer caches; what the device last said, from the transport (DeviceStateStore); the slots;
+// - decide: src/core/device/decide.ts decideDevice, the same rules as planTimeline;
+// - apply (apply.ts): status first (Sent before the command goes out), then the slot, transport.send, then
+//   Events and metrics.
 
-import { objectKey } from '../../api/v1alpha1/keys.js';
-import { isInFlight } from '../../core/device-progress.js';
-import { UpdateExecutor } from '../execution/executor.js';
-import type { ControllerFactory, ControllerRegistration, OperatorContext } from '../types.js';
+import { objectKey } from '../../api/v1alpha1/index.js';
+import { isInFlight } from '../../core/device/progress.js';
+import type { ControllerFactory, ControllerRegistration, Enqueue, OperatorContext } from '../types.js';
+import { DeviceApplier } from './apply.js';
+import { UpdateExecutor } from './executor.js';
+import { DeviceGatherer } from './gather.js';
 import { deviceMetrics } from './metrics.js';
 import { DeviceReconciler, type DeviceReconcilerOptions } from './reconciler.js';
+import { UpdateSlots } from './slots.js';
 import { watchDevices } from './watch.js';
 import { WrittenObjects } from './written.js';
 
 export const DEVICE_CONTROLLER = 'teamsdevice';
 
 export interface DeviceControllerOptions extends DeviceReconcilerOptions {
-  /** Devices reconciled in parallel; default 4 (the concurrency ledger holds across them). */
+  /** Devices reconciled in parallel; default 4 (the concurrency slots hold across them). */
   concurrency?: number;
 }
 
@@ -38,30 +42,27 @@ export function createDeviceController(
     ...options,
   };
   const written = new WrittenObjects();
-  const executor = new UpdateExecutor({
-    transport: ctx.transport,
-    clock: ctx.clock,
-    log,
+  const executor = new UpdateExecutor({ transport: ctx.transport, clock: ctx.clock, log });
+  // Woken devices go to the queue that watch() is given; none wait for a slot before that.
+  let enqueue: Enqueue | undefined;
+  const slots = new UpdateSlots({
     inFlight: (namespace) =>
       informers.devices
         .list(namespace)
         .filter((device) => isInFlight(written.freshest(objectKey(device), device)?.status?.update))
         .map(objectKey),
+    wake: (key) => enqueue?.(key),
   });
-  const reconciler = new DeviceReconciler(
-    ctx,
-    executor,
-    written,
-    deviceMetrics(ctx.metrics?.registry),
-    reconcilerOptions,
-  );
+  const gatherer = new DeviceGatherer(informers, executor.store, slots, reconcilerOptions);
+  const applier = new DeviceApplier(ctx, executor, written, slots, deviceMetrics(ctx.metrics?.registry));
+  const reconciler = new DeviceReconciler(ctx, { gatherer, applier, slots, written }, reconcilerOptions);
   // Kept up to date from the start, whatever watch() subscribes: the deviceId index and the catalog.
   informers.devices.addEventHandler({
     add: (device) => executor.ids.set(device),
     update: (_old, device) => executor.ids.set(device),
     delete: (device) => executor.ids.delete(device),
   });
-  const invalidate = () => reconciler.invalidateCatalog();
+  const invalidate = () => gatherer.invalidateCatalog();
   informers.releases.addEventHandler({ add: invalidate, update: invalidate, delete: invalidate });
 
   return {
@@ -69,8 +70,10 @@ export function createDeviceController(
     reconciler,
     executor,
     concurrency: options.concurrency ?? 4,
-    watch: (enqueue) =>
-      watchDevices(informers, executor, enqueue, (key, old, device) => written.isOwnWrite(key, old, device)),
+    watch: (queue) => {
+      enqueue = queue;
+      watchDevices(informers, executor, queue, (key, old, device) => written.isOwnWrite(key, old, device));
+    },
   };
 }
 

@@ -9,11 +9,11 @@ import {
   type UpdatePlan,
   type UpdatePolicy,
 } from '../../api/v1alpha1/index.js';
-import { selectPlanDevices } from '../../core/manual.js';
-import { namespaceOf } from '../../core/policy.js';
+import { selectPlanDevices } from '../../core/rules/manual.js';
+import { namespaceOf } from '../../core/rules/policies.js';
 import { jsonEqual } from '../../k8s/json.js';
-import type { UpdateExecutor } from '../execution/executor.js';
 import type { Enqueue, OperatorInformers } from '../types.js';
+import type { UpdateExecutor } from './executor.js';
 
 /** Whether the spec (or, for releases, what the rules read of the status) changed. */
 function specChanged<T extends { metadata: { generation?: number }; spec: unknown }>(a: T, b: T): boolean {

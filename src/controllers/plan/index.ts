@@ -1,15 +1,15 @@
 // The UpdatePlan controller: shows what a plan does to each (device, component), and when. It never sends
 // anything (the TeamsDevice controller is the single executor, see ../types.ts): it reads the plan, the
 // devices of its namespace, their policies and the releases from the caches, decides the status with
-// src/core/plan-status.ts, writes it when it changed, records the Event of a phase transition after the
+// src/core/plan/decide.ts, writes it when it changed, records the Event of a phase transition after the
 // write, and comes back when a scheduled row or a release comes due.
 import { namespacedKey, type TeamsDevice, type UpdatePlan } from '../../api/v1alpha1/index.js';
-import { buildCatalog } from '../../core/catalog.js';
-import { planSelects } from '../../core/manual.js';
-import { decidePlanStatus } from '../../core/plan-status.js';
-import { indexPolicies, namespaceOf } from '../../core/policy.js';
-import { patchStatus } from '../../k8s/status.js';
+import { decidePlanStatus } from '../../core/plan/decide.js';
+import { buildCatalog } from '../../core/rules/catalog.js';
+import { planSelects } from '../../core/rules/manual.js';
+import { indexPolicies, namespaceOf } from '../../core/rules/policies.js';
 import type { Reconciler } from '../../runtime/controller.js';
+import { applyStatus } from '../apply-status.js';
 import {
   AGGREGATE_DEBOUNCE_MS,
   type ControllerFactory,
@@ -21,10 +21,9 @@ export const PLAN_CONTROLLER = 'updateplan';
 
 /** The work-queue key of a plan: namespace/name. */
 const keyOf = (plan: UpdatePlan) => namespacedKey(namespaceOf(plan.metadata), plan.metadata.name);
-/** Our API types keep timestamps as the strings the server sends; client-node's types say Date. */
 
 function planReconciler(ctx: OperatorContext): Reconciler {
-  const { informers, client, recorder } = ctx;
+  const { informers } = ctx;
   return {
     async reconcile(key, rc) {
       const plan = informers.plans.getByKey(key);
@@ -38,16 +37,10 @@ function planReconciler(ctx: OperatorContext): Reconciler {
         catalog: buildCatalog(informers.releases.list()),
         now,
       });
-      const { patched } = await patchStatus(client, plan, decision.status, { signal: rc.signal });
-      if (patched) {
-        rc.log.info(
-          { phase: decision.status.phase, summary: decision.status.summary },
-          'plan status written',
-        );
-        for (const e of decision.events) await recorder.record(plan, e.type, e.reason, e.message);
-      }
-      if (!decision.wakeAt) return;
-      return { requeueAfterMs: Math.max(0, decision.wakeAt.getTime() - now.getTime()) };
+      return applyStatus(ctx, plan, decision, rc, {
+        message: 'plan status written',
+        fields: (status) => ({ phase: status.phase, summary: status.summary }),
+      });
     },
   };
 }
@@ -74,7 +67,8 @@ function watchPlans(ctx: OperatorContext, enqueue: Enqueue): void {
     update: (old, device) => onDevice(old, device),
     delete: (device) => onDevice(device),
   });
-  // Releases change targets of every namespace; policies change automatic times (rule 8) and GCC-High.
+  // Releases change targets of every namespace; policies change automatic times (rule 8 of
+  // src/core/rules/README.md) and GCC-High.
   const allPlans = () => informers.plans.list().map(keyOf).forEach(later);
   informers.releases.addEventHandler({ add: allPlans, update: allPlans, delete: allPlans });
   const namespacePlans = (policy: { metadata: { namespace?: string } }) =>

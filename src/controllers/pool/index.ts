@@ -10,13 +10,13 @@ import {
   PoolReason,
   type TeamsDevice,
 } from '../../api/v1alpha1/index.js';
-import { namespaceOf } from '../../core/policy.js';
-import { decidePoolStatus, poolDevice, poolDevices, poolOf } from '../../core/pool-status.js';
+import { decidePoolStatus, poolDevice, poolDevices, poolOf } from '../../core/pool/decide.js';
+import { namespaceOf } from '../../core/rules/policies.js';
 import { controllerOf } from '../../k8s/owner.js';
 import type { ResourceRef } from '../../k8s/resource.js';
-import { patchStatus } from '../../k8s/status.js';
 import type { ReconcileContext, Reconciler } from '../../runtime/controller.js';
 import { enqueueHandlers, type Informer } from '../../runtime/informer.js';
+import { applyStatus } from '../apply-status.js';
 import {
   AGGREGATE_DEBOUNCE_MS,
   type ControllerFactory,
@@ -37,7 +37,6 @@ import {
 
 export const POOL_CONTROLLER = 'deviceproxypool';
 
-/** Our API types keep timestamps as the strings the server sends; client-node's types say Date. */
 const keyOf = (pool: DeviceProxyPool) => namespacedKey(namespaceOf(pool.metadata), pool.metadata.name);
 
 interface Owned {
@@ -78,7 +77,7 @@ async function ensure(
 }
 
 function poolReconciler(ctx: OperatorContext): Reconciler {
-  const { informers, client, recorder } = ctx;
+  const { informers, recorder } = ctx;
   return {
     async reconcile(key, rc) {
       const pool = informers.pools.getByKey(key);
@@ -125,9 +124,7 @@ function poolReconciler(ctx: OperatorContext): Reconciler {
         problem,
         now: ctx.clock.now(),
       });
-      const { patched } = await patchStatus(client, pool, decision.status, { signal: rc.signal });
-      if (!patched) return;
-      for (const e of decision.events) await recorder.record(pool, e.type, e.reason, e.message);
+      return applyStatus(ctx, pool, decision, rc);
     },
   };
 }

@@ -2,7 +2,7 @@
 // both controlled by the pool (ownerReferences), so deleting the pool deletes them (the garbage collector).
 import { createHash } from 'node:crypto';
 import { type DeviceProxyPool, POOL_LABEL, SIMULATOR_HASH_ANNOTATION } from '../../api/v1alpha1/index.js';
-import type { PoolDevice } from '../../core/pool-status.js';
+import type { PoolDevice } from '../../core/pool/decide.js';
 import { ownerReference } from '../../k8s/owner.js';
 import type { ResourceRef } from '../../k8s/resource.js';
 import type { PlainObject } from '../types.js';

@@ -1,5 +1,5 @@
 // The FirmwareRelease controller (cluster-scoped; key = name): the rollout of a release per phase and the
-// namespaces where its failure threshold halted the automatic rollout (src/core/release-status.ts). The
+// namespaces where its failure threshold halted the automatic rollout (src/core/release/decide.ts). The
 // TeamsDevice controller reads status.halted (isHaltedIn) and starts no automatic update of the release
 // there.
 //
@@ -13,11 +13,11 @@ import {
   RESUME_ANNOTATION,
   type TeamsDevice,
 } from '../../api/v1alpha1/index.js';
-import { releaseAppliesTo } from '../../core/applicability.js';
-import { indexPolicies } from '../../core/policy.js';
-import { decideReleaseStatus } from '../../core/release-status.js';
-import { patchStatus } from '../../k8s/status.js';
+import { decideReleaseStatus } from '../../core/release/decide.js';
+import { releaseAppliesTo } from '../../core/rules/applicability.js';
+import { indexPolicies } from '../../core/rules/policies.js';
 import type { Reconciler } from '../../runtime/controller.js';
+import { applyStatus } from '../apply-status.js';
 import {
   AGGREGATE_DEBOUNCE_MS,
   type ControllerFactory,
@@ -31,7 +31,6 @@ export const RELEASE_CONTROLLER = 'firmwarerelease';
 
 /** The work-queue key of a (cluster-scoped) release: its name. */
 const keyOf = (release: FirmwareRelease) => release.metadata.name;
-/** Our API types keep timestamps as the strings the server sends; client-node's types say Date. */
 
 /**
  * The devices `release` may apply to: by the manufacturer/model index when the release names both (Firmware
@@ -49,7 +48,7 @@ function candidateDevices(informers: OperatorInformers, release: FirmwareRelease
 }
 
 function releaseReconciler(ctx: OperatorContext): Reconciler {
-  const { informers, client, recorder } = ctx;
+  const { informers } = ctx;
   return {
     async reconcile(key, rc) {
       const release = informers.releases.getByKey(key);
@@ -62,13 +61,10 @@ function releaseReconciler(ctx: OperatorContext): Reconciler {
         resumedAt: release.metadata.annotations?.[RESUME_ANNOTATION],
         now,
       });
-      const { patched } = await patchStatus(client, release, decision.status, { signal: rc.signal });
-      if (patched) {
-        rc.log.info({ halted: decision.status.halted?.map((h) => h.namespace) }, 'release status written');
-        for (const e of decision.events) await recorder.record(release, e.type, e.reason, e.message);
-      }
-      if (!decision.wakeAt) return;
-      return { requeueAfterMs: Math.max(0, decision.wakeAt.getTime() - now.getTime()) };
+      return applyStatus(ctx, release, decision, rc, {
+        message: 'release status written',
+        fields: (status) => ({ halted: status.halted?.map((h) => h.namespace) }),
+      });
     },
   };
 }

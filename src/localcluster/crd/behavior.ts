@@ -1,6 +1,6 @@
 // Write rules of CustomResourceDefinitions (validation, defaults, the status the apiextensions controllers
 // would set) and of the custom resources they define (schema validation, defaulting and pruning).
-import { compileSchema, type SchemaValidator } from '../../api/validation/index.js';
+import { compileSchema, type SchemaValidator } from '@teams-device-operator/apimachinery';
 import type { StatusCause } from '../errors.js';
 import type { JsonObject, ResourceType } from '../resource-type.js';
 import { type Behavior, DEFAULT_BEHAVIOR } from '../rest/behavior.js';

@@ -14,12 +14,12 @@ import {
 import { pathNotFound } from '../errors.js';
 import { sendJson } from '../http/respond.js';
 import type { Route } from '../http/route.js';
-import { openapiV3Document, openapiV3Index } from '../openapi.js';
 import {
   OPENAPI_V2_PROTOBUF_CONTENT_TYPE,
   openapiV2Document,
   wantsOpenapiV2Protobuf,
-} from '../openapi-v2.js';
+} from '../openapi/v2.js';
+import { openapiV3Document, openapiV3Index } from '../openapi/v3.js';
 import type { Registry } from '../registry.js';
 
 export class DiscoveryHandler {
@@ -89,7 +89,7 @@ export class DiscoveryHandler {
     }
   }
 
-  /** The minimal /openapi/v2 of openapi-v2.ts (kubectl validates a `kind: List` file against it). */
+  /** The minimal /openapi/v2 of openapi/v2.ts (kubectl validates a `kind: List` file against it). */
   private sendOpenApiV2(req: IncomingMessage, res: ServerResponse): void {
     const doc = openapiV2Document();
     if (wantsOpenapiV2Protobuf(req.headers.accept)) {

@@ -5,7 +5,7 @@ import type { Served } from '../registry.js';
 import type { JsonObject } from '../resource-type.js';
 import { servedJson, toServed } from '../rest/convert.js';
 import type { Entry } from '../store/entry.js';
-import { toTable } from '../table.js';
+import { toTable } from '../table/table.js';
 
 export interface Presentation {
   format: ResponseFormat;

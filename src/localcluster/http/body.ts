@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType } from '../errors.js';
-import { decodeProtobufObject } from '../protobuf.js';
+import { decodeProtobufObject } from '../protobuf/decode.js';
 import { mediaType } from './negotiate.js';
 
 const LIMIT = 3 * 1024 * 1024;

@@ -2,7 +2,7 @@
 // Kubernetes API server (evanphx/json-patch), a body that is not a list of operations is a 400 and
 // an operation that cannot be applied (a failed `test`, a missing path) is a 422.
 import jsonpatch, { type Operation } from 'fast-json-patch';
-import { badRequest, invalid, type PatchError } from './errors.js';
+import { type ApiError, badRequest, invalidPatch } from '../errors.js';
 import { clone, isMap } from './json.js';
 
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
@@ -24,7 +24,7 @@ function parseOperations(operations: unknown): Operation[] {
     throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
   }
   if (operations.length > MAX_OPERATIONS) {
-    throw invalid(
+    throw invalidPatch(
       `The allowed maximum operations in a JSON patch is ${MAX_OPERATIONS}, got ${operations.length}`,
     );
   }
@@ -42,24 +42,26 @@ function parseOperations(operations: unknown): Operation[] {
   });
 }
 
-function describeFailure(error: InstanceType<typeof jsonpatch.JsonPatchError>, ops: Operation[]): PatchError {
+function describeFailure(error: InstanceType<typeof jsonpatch.JsonPatchError>, ops: Operation[]): ApiError {
   const op = ops[error.index ?? 0];
   const path = op?.path ?? '';
   const from = op && 'from' in op ? op.from : '';
   switch (error.name) {
     case 'TEST_OPERATION_FAILED':
-      return invalid(`testing value ${path} failed: test failed`);
+      return invalidPatch(`testing value ${path} failed: test failed`);
     case 'OPERATION_PATH_UNRESOLVABLE':
-      return invalid(`${op?.op} operation does not apply: doc is missing path: "${path}": missing value`);
+      return invalidPatch(
+        `${op?.op} operation does not apply: doc is missing path: "${path}": missing value`,
+      );
     case 'OPERATION_FROM_UNRESOLVABLE':
-      return invalid(
+      return invalidPatch(
         `${op?.op} operation does not apply: doc is missing from path: "${from}": missing value`,
       );
     case 'OPERATION_PATH_CANNOT_ADD':
-      return invalid(`add operation does not apply: doc is missing path: "${path}": missing value`);
+      return invalidPatch(`add operation does not apply: doc is missing path: "${path}": missing value`);
     case 'OPERATION_VALUE_OUT_OF_BOUNDS':
     case 'OPERATION_PATH_ILLEGAL_ARRAY_INDEX':
-      return invalid(`${op?.op} operation does not apply: invalid index in path "${path}"`);
+      return invalidPatch(`${op?.op} operation does not apply: invalid index in path "${path}"`);
     case 'OPERATION_PATH_INVALID':
       return badRequest(`invalid path "${path}" in ${op?.op} operation: a JSON pointer must start with "/"`);
     default:

@@ -1,7 +1,7 @@
 // metadata.managedFields: decoding the entries into field sets per manager, and encoding them back
 // the way the API server writes them (k8s.io/apimachinery/pkg/util/managedfields/internal).
 
-import { toIsoSeconds } from '../../core/instant.js';
+import { toIsoSeconds } from '@teams-device-operator/apimachinery';
 import { FieldSet } from './field-set.js';
 import { isMap, type JsonMap } from './json.js';
 

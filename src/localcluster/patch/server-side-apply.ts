@@ -2,8 +2,9 @@
 // field ownership every other write records, after sigs.k8s.io/structured-merge-diff and
 // k8s.io/apimachinery/pkg/util/managedfields. Ownership lives in `metadata.managedFields`, one
 // entry per manager and operation (and API version for updates), each a FieldsV1 set.
-import { listKeysForKind } from './builtin-schema.js';
-import { badRequest } from './errors.js';
+
+import { badRequest } from '../errors.js';
+import { listKeysForKind } from './builtin-list-keys.js';
 import { FieldSet, pathString } from './field-set.js';
 import { clone, deepEqual, isMap, type JsonMap } from './json.js';
 import {
@@ -20,7 +21,7 @@ import {
 import type { ListKeyLookup } from './schema.js';
 import { compare, merge, prune, toFieldSet } from './structured.js';
 
-export { BUILTIN_LIST_KEYS, listKeysForKind } from './builtin-schema.js';
+export { listKeysForKind } from './builtin-list-keys.js';
 export type { ManagedFieldsEntry } from './managed-fields.js';
 export { type ListKeyLookup, listKeysFromSchema } from './schema.js';
 
@@ -33,7 +34,7 @@ export interface ApplyRequest {
   manager: string;
   /** The `force` query parameter: take conflicting fields from their managers. */
   force: boolean;
-  /** Schema of a custom resource (listKeysFromSchema); built-in kinds default to BUILTIN_LIST_KEYS. */
+  /** Schema of a custom resource (listKeysFromSchema); built-in kinds default to their OpenAPI schemas (listKeysForKind). */
   listKeys?: ListKeyLookup;
   now: Date;
   /** The subresource applied to ('status'), if any. */
@@ -87,7 +88,7 @@ export function applyServerSide(req: ApplyRequest): ApplyResult {
     for (const field of SYSTEM_METADATA) if (metadata[field] === null) delete metadata[field];
   }
   const applied = req.subresource === 'status' ? statusOnly(document) : document;
-  const schema = req.listKeys ?? listKeysForKind(kind);
+  const schema = req.listKeys ?? listKeysForKind(kind, apiVersion);
   const live = req.live === undefined ? undefined : (clone(req.live) as JsonMap);
   const liveContent = live ? withoutManagedFields(live) : {};
   const now = timestamp(req.now);
@@ -149,7 +150,7 @@ export function applyServerSide(req: ApplyRequest): ApplyResult {
  * fields it added or changed, and every manager loses the fields that were removed or taken.
  * Returns `after` with `metadata.managedFields` updated; when nothing changed, the managedFields
  * of `before` are kept as they are (no time is bumped). `listKeys` is the schema of a custom
- * resource (built-in kinds default to BUILTIN_LIST_KEYS).
+ * resource (built-in kinds default to their OpenAPI schemas (listKeysForKind)).
  */
 export function recordUpdate(
   before: object | undefined,
@@ -162,7 +163,7 @@ export function recordUpdate(
   const result = clone(after) as JsonMap;
   const kind = typeof result.kind === 'string' ? result.kind : '';
   const apiVersion = typeof result.apiVersion === 'string' ? result.apiVersion : '';
-  const schema = listKeys ?? listKeysForKind(kind);
+  const schema = listKeys ?? listKeysForKind(kind, apiVersion);
   const beforeContent = before ? withoutManagedFields(before as JsonMap) : {};
   const [managers, original] = managersOfWrite(before as JsonMap | undefined, result, subresource);
 

@@ -4,8 +4,9 @@
 // their `patchMergeKey` (lists of scalars merge as sets), other lists are replaced, maps merge,
 // and null deletes. Directives: `$patch: replace|delete|merge`, `$retainKeys`,
 // `$setElementOrder/<list>` and `$deleteFromPrimitiveList/<list>`.
-import { listKeysForKind } from './builtin-schema.js';
-import { badRequest, invalid } from './errors.js';
+
+import { badRequest, invalidPatch } from '../errors.js';
+import { listKeysForKind } from './builtin-list-keys.js';
 import { clone, describe, isMap, type JsonMap, setOwn } from './json.js';
 import { childSchema, type ListKeyLookup } from './schema.js';
 
@@ -17,7 +18,8 @@ const DELETE_FROM_PRIMITIVE_LIST = '$deleteFromPrimitiveList/';
 /** Applies `patch` to a copy of `target`, a built-in object of `kind` (e.g. 'Deployment'). */
 export function applyStrategicMergePatch(target: object, patch: object, kind: string): object {
   if (!isMap(patch)) throw badRequest('invalid JSON document: a strategic merge patch must be a JSON object');
-  return mergeMap(clone(target) as JsonMap, clone(patch), listKeysForKind(kind));
+  const apiVersion = isMap(target) && typeof target.apiVersion === 'string' ? target.apiVersion : undefined;
+  return mergeMap(clone(target) as JsonMap, clone(patch), listKeysForKind(kind, apiVersion));
 }
 
 /** Merges `patch` into `original` (both already private copies, so both may be modified). */
@@ -164,7 +166,7 @@ function mergeList(
   if (!ofMaps) {
     merged = [...new Set([...original, ...patch])];
   } else {
-    if (!mergeKey) throw invalid('cannot merge lists without merge key');
+    if (!mergeKey) throw invalidPatch('cannot merge lists without merge key');
     [base, patchItems] = applyListDirectives(original, patch, mergeKey);
     merged = mergeItems(base, patchItems, mergeKey, itemSchema);
   }
@@ -173,10 +175,10 @@ function mergeList(
 }
 
 function elementsAreMaps(items: unknown[]): boolean {
-  if (items.some(Array.isArray)) throw invalid('lists of lists are not supported');
+  if (items.some(Array.isArray)) throw invalidPatch('lists of lists are not supported');
   const maps = items.filter(isMap).length;
   if (maps !== 0 && maps !== items.length) {
-    throw invalid(`list element types are not identical: ${describe(items)}`);
+    throw invalidPatch(`list element types are not identical: ${describe(items)}`);
   }
   return maps !== 0;
 }
@@ -228,7 +230,7 @@ function mergeItems(
 }
 
 function noMergeKey(item: JsonMap, mergeKey: string) {
-  return invalid(`map: ${describe(item)} does not contain declared merge key: ${mergeKey}`);
+  return invalidPatch(`map: ${describe(item)} does not contain declared merge key: ${mergeKey}`);
 }
 
 /** Splits `items` into those present in `by` (by merge key, or by value for scalars) and the rest. */

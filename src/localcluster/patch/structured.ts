@@ -1,7 +1,7 @@
 // The structured-merge-diff operations server-side apply is built from, over plain JSON guided by
 // a ListKeyLookup: the field set of a value, the comparison of two values, the merge of an
 // applied configuration into a live object, and the pruning of fields a manager stopped applying.
-import { invalid } from './errors.js';
+import { invalidPatch } from '../errors.js';
 import {
   type FieldPath,
   FieldSet,
@@ -42,7 +42,7 @@ export function itemElement(item: unknown, index: number, list: Schema, strict: 
     const value = isMap(item) && Object.hasOwn(item, key) ? item[key] : list?.listMapKeyDefaults?.[key];
     if (value === undefined || value === null) {
       if (strict) {
-        throw invalid(
+        throw invalidPatch(
           `associative list with keys has an element that omits key field "${key}" (and doesn't have default value)`,
         );
       }
@@ -59,7 +59,7 @@ function indexItems(list: unknown[], node: Schema, strict: boolean): Map<PathEle
   list.forEach((item, index) => {
     const element = itemElement(item, index, node, strict);
     if (items.has(element)) {
-      if (strict) throw invalid(`duplicate entries for key ${element.slice(2)}`);
+      if (strict) throw invalidPatch(`duplicate entries for key ${element.slice(2)}`);
       return;
     }
     items.set(element, item);

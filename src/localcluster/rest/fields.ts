@@ -1,5 +1,5 @@
 // Field validation (`fieldValidation=Strict|Warn|Ignore`) and Invalid errors from admission results.
-import { type FieldCause, formatInvalidMessage } from '../../api/validation/index.js';
+import { type FieldCause, formatInvalidMessage } from '@teams-device-operator/apimachinery';
 import { ApiError, badRequest, invalid, type StatusCause } from '../errors.js';
 import type { Served } from '../registry.js';
 

@@ -1,0 +1,38 @@
+// The transport's counters on /metrics (read at scrape time from DeviceTransport.stats): commands sent, device
+// messages received, and malformed payloads dropped (counted and logged, never a crash).
+import { Counter, type Registry } from 'prom-client';
+import { METRIC_PREFIX } from '../runtime/metrics.js';
+import type { DeviceTransport, TransportStats } from './types.js';
+
+const COUNTERS: ReadonlyArray<{ name: string; help: string; stat: keyof TransportStats }> = [
+  {
+    name: `${METRIC_PREFIX}transport_commands_sent_total`,
+    help: 'Update commands handed to the transport.',
+    stat: 'sent',
+  },
+  {
+    name: `${METRIC_PREFIX}transport_messages_received_total`,
+    help: 'Valid state and event messages received from devices.',
+    stat: 'received',
+  },
+  {
+    name: `${METRIC_PREFIX}transport_messages_malformed_total`,
+    help: 'Device messages (or topics) that failed validation and were dropped.',
+    stat: 'malformed',
+  },
+];
+
+export function registerTransportMetrics(registry: Registry, transport: DeviceTransport): void {
+  for (const { name, help, stat } of COUNTERS) {
+    if (registry.getSingleMetric(name)) continue;
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(transport.stats[stat]);
+      },
+    });
+  }
+}
