@@ -1,0 +1,253 @@
+// The operator's side of the device protocol over a real MQTT broker. MQTT 3.1.1, so every broker works.
+//
+// One fixed client id per installation with clean:false: the broker keeps this session's subscriptions and
+// the QoS 1 events published while the operator was away (a broker restart, a reconnect, a leader change),
+// and delivers them on the next connection under the same id. Reconnection is ours, not mqtt.js's fixed
+// period: exponential backoff with jitter on the injected clock. Every incoming payload goes through the
+// parse functions of src/transport/protocol.ts; a malformed one is counted and logged, never thrown and never
+// delivered, so a handler only sees what the protocol allows.
+
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import pino, { type Logger } from 'pino';
+import { type Clock, setTimerIn, type TimerHandle } from '../../runtime/clock.js';
+import { MalformedCommandError } from '../memory.js';
+import {
+  channelFilter,
+  commandsTopic,
+  type DeviceStateMessage,
+  encodeMessage,
+  parseCommand,
+  parseEvent,
+  parseStateMessage,
+  parseTopic,
+  type UpdateCommand,
+} from '../protocol.js';
+import type { DeviceTransport, EventHandler, StateHandler, TransportStats } from '../types.js';
+import { type BackoffPolicy, DEFAULT_BACKOFF, reconnectDelayMs } from './backoff.js';
+import type { MqttTransportOptions } from './options.js';
+
+/** What the transport subscribes to: every device's state and events, at least once. */
+const SUBSCRIPTIONS = {
+  [channelFilter('state')]: { qos: 1 },
+  [channelFilter('events')]: { qos: 1 },
+} as const;
+
+/** The QoS of a SUBACK entry the broker refused. */
+const SUBACK_FAILURE = 128;
+
+export class MqttTransport implements DeviceTransport {
+  readonly stats: TransportStats = { malformed: 0, sent: 0, received: 0 };
+  private readonly options: MqttTransportOptions;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly backoff: BackoffPolicy;
+  private readonly random: () => number;
+  /** The last valid state of each device, as its retained topic says: replayed to a handler added late. */
+  private readonly states = new Map<string, DeviceStateMessage>();
+  private readonly stateHandlers: StateHandler[] = [];
+  private readonly eventHandlers: EventHandler[] = [];
+  private client: MqttClient | undefined;
+  private reconnectTimer: TimerHandle | undefined;
+  private failedAttempts = 0;
+  private stopping = false;
+  /** Resolves start() once the first connection's subscriptions are granted. */
+  private firstSubscribed: (() => void) | undefined;
+
+  constructor(options: MqttTransportOptions) {
+    this.options = options;
+    this.clock = options.clock;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.random = options.random ?? Math.random;
+    this.log = (options.logger ?? pino({ level: 'silent' })).child({
+      transport: 'mqtt',
+      clientId: options.clientId,
+    });
+  }
+
+  /** Whether the transport has a live connection to the broker now. */
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  /**
+   * Connects and subscribes; resolves once the first connection is up and its subscriptions are granted, so
+   * nothing published after start() is missed (retrying with backoff until then). Rejects only when stop()
+   * is called first.
+   */
+  async start(): Promise<void> {
+    if (this.client) return;
+    this.stopping = false;
+    const client = mqtt.connect(this.options.url, this.clientOptions());
+    this.client = client;
+    const subscribed = new Promise<void>((resolve, reject) => {
+      const onEnd = () => reject(new Error('mqtt transport: stopped before it connected'));
+      client.once('end', onEnd);
+      this.firstSubscribed = () => {
+        client.removeListener('end', onEnd);
+        resolve();
+      };
+    });
+    client.on('connect', (connack) => this.onConnect(client, connack.sessionPresent));
+    client.on('close', () => this.onClose(client));
+    client.on('error', (err) => this.log.warn({ err }, 'mqtt connection error'));
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    client.connect();
+    await subscribed;
+  }
+
+  /** Disconnects cleanly; the broker keeps the session (and queues QoS 1 events) for the next start. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.reconnectTimer?.cancel();
+    this.reconnectTimer = undefined;
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    // A connected client waits for its in-flight messages; a disconnected one has nobody to wait for.
+    await client.endAsync(!client.connected);
+  }
+
+  /**
+   * Publishes a command at QoS 1 and resolves on the broker's PUBACK. While disconnected, mqtt.js keeps it
+   * and sends it on reconnection, so the promise resolves then.
+   */
+  async send(deviceId: string, command: UpdateCommand): Promise<void> {
+    const client = this.client;
+    if (!client) throw new Error('mqtt transport: send before start');
+    const topic = commandsTopic(deviceId);
+    const payload = encodeMessage(command);
+    const checked = parseCommand(payload);
+    if (!checked.ok) {
+      this.malformed(topic, checked.error);
+      throw new MalformedCommandError(`command for ${deviceId}: ${checked.error}`);
+    }
+    await client.publishAsync(topic, payload, { qos: 1 });
+    this.stats.sent++;
+    this.log.debug({ deviceId, commandId: command.commandId }, 'command published');
+  }
+
+  onState(handler: StateHandler): void {
+    this.stateHandlers.push(handler);
+    // The broker sends retained states only when subscribing: a handler added later hears them from here.
+    const current = [...this.states];
+    if (current.length === 0) return;
+    queueMicrotask(() => {
+      for (const [deviceId, state] of current) this.call(() => handler(deviceId, { ...state }), 'state');
+    });
+  }
+
+  onEvent(handler: EventHandler): void {
+    this.eventHandlers.push(handler);
+  }
+
+  /** The last valid state the transport has heard from a device. */
+  state(deviceId: string): DeviceStateMessage | undefined {
+    const state = this.states.get(deviceId);
+    return state ? { ...state } : undefined;
+  }
+
+  private clientOptions(): IClientOptions {
+    const { clientId, username, password, tls } = this.options;
+    return {
+      protocolVersion: 4,
+      clientId,
+      clean: false,
+      username,
+      password,
+      ca: tls?.ca,
+      cert: tls?.cert,
+      key: tls?.key,
+      keepalive: this.options.keepaliveSeconds ?? 30,
+      connectTimeout: this.options.connectTimeoutMs ?? 10_000,
+      // The transport reconnects itself, with backoff; it subscribes on every connection (see onConnect).
+      reconnectPeriod: 0,
+      resubscribe: false,
+      manualConnect: true,
+    };
+  }
+
+  private onConnect(client: MqttClient, sessionPresent: boolean): void {
+    this.failedAttempts = 0;
+    this.log.info({ sessionPresent }, 'mqtt connected');
+    // Subscribing again, even with the session present, makes the broker resend every retained state, so the
+    // store catches up on whatever changed while the connection was down.
+    client.subscribe(SUBSCRIPTIONS, (err, granted) => {
+      if (err) {
+        this.log.error({ err }, 'mqtt subscribe failed');
+        return;
+      }
+      for (const { topic, qos } of granted ?? []) {
+        if (qos === SUBACK_FAILURE) this.log.error({ topic }, 'mqtt subscription refused by the broker');
+      }
+      this.firstSubscribed?.();
+      this.firstSubscribed = undefined;
+    });
+  }
+
+  private onClose(client: MqttClient): void {
+    if (this.stopping || client !== this.client) return;
+    this.reconnectTimer?.cancel();
+    const delayMs = reconnectDelayMs(this.failedAttempts, this.backoff, this.random);
+    this.failedAttempts++;
+    this.log.warn({ delayMs, attempt: this.failedAttempts }, 'mqtt connection lost, reconnecting');
+    this.reconnectTimer = setTimerIn(this.clock, delayMs, () => {
+      this.reconnectTimer = undefined;
+      if (!this.stopping && client === this.client) client.reconnect();
+    });
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const parsed = parseTopic(topic);
+    if (!parsed || parsed.channel === 'commands') {
+      this.malformed(topic, 'topic: not tdo/v1/devices/{deviceId}/state|events');
+      return;
+    }
+    const { deviceId, channel } = parsed;
+    if (channel === 'state') this.deliverState(topic, deviceId, payload);
+    else this.deliverEvent(topic, deviceId, payload);
+  }
+
+  private deliverState(topic: string, deviceId: string, payload: Buffer): void {
+    // An empty retained message is how MQTT clears a topic: the device's state is no longer known.
+    if (payload.byteLength === 0) {
+      this.states.delete(deviceId);
+      return;
+    }
+    const parsed = parseStateMessage(payload);
+    if (!parsed.ok) {
+      this.malformed(topic, parsed.error);
+      return;
+    }
+    this.stats.received++;
+    this.states.set(deviceId, parsed.value);
+    for (const handler of [...this.stateHandlers]) {
+      this.call(() => handler(deviceId, { ...parsed.value }), 'state');
+    }
+  }
+
+  private deliverEvent(topic: string, deviceId: string, payload: Buffer): void {
+    const parsed = parseEvent(payload);
+    if (!parsed.ok) {
+      this.malformed(topic, parsed.error);
+      return;
+    }
+    this.stats.received++;
+    for (const handler of [...this.eventHandlers]) {
+      this.call(() => handler(deviceId, { ...parsed.value }), 'event');
+    }
+  }
+
+  private malformed(topic: string, error: string): void {
+    this.stats.malformed++;
+    this.log.warn({ topic, error }, 'malformed message dropped');
+  }
+
+  // A failing handler is the operator's bug, not the broker's: logged, and the next handler still runs.
+  private call(fn: () => void, kind: string): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ err, kind }, 'transport handler failed');
+    }
+  }
+}
