@@ -192,7 +192,10 @@ export class MqttTransport implements DeviceTransport {
     this.log.warn({ delayMs, attempt: this.failedAttempts }, 'mqtt connection lost, reconnecting');
     this.reconnectTimer = setTimerIn(this.clock, delayMs, () => {
       this.reconnectTimer = undefined;
-      if (!this.stopping && client === this.client) client.reconnect();
+      if (this.stopping || client !== this.client) return;
+      // reconnect() without stores starts from empty ones, dropping the QoS 1 commands not yet acknowledged:
+      // handing it the current stores makes them go out on the new connection.
+      client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
     });
   }
 

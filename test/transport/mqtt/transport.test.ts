@@ -140,14 +140,20 @@ for (const { name, start } of BROKERS) {
       await fake.publishAsync(eventsTopic(DEVICE), JSON.stringify({ ...ACCEPTED, state: 'exploded' }), {
         qos: 1,
       });
-      await eventually(() => t.stats.malformed === 2, 'both malformed payloads were counted');
+      // A topic level the protocol does not allow as a device id (surrounding whitespace).
+      await fake.publishAsync('tdo/v1/devices/ mp56/events', encodeMessage(ACCEPTED), { qos: 1 });
+      await eventually(() => t.stats.malformed === 3, 'the malformed payloads were counted');
 
       expect(states).to.have.length(1);
       expect(events).to.deep.equal([]);
       expect(t.state(DEVICE)).to.deep.equal(STATE);
       expect(t.stats.received).to.equal(1);
       const dropped = log.lines.filter((line) => line.msg === 'malformed message dropped');
-      expect(dropped.map((line) => line.topic)).to.deep.equal([stateTopic(DEVICE), eventsTopic(DEVICE)]);
+      expect(dropped.map((line) => line.topic)).to.deep.equal([
+        stateTopic(DEVICE),
+        eventsTopic(DEVICE),
+        'tdo/v1/devices/ mp56/events',
+      ]);
       expect(String(dropped[1]?.error)).to.match(/^state: must be one of/);
     });
 
@@ -168,6 +174,29 @@ for (const { name, start } of BROKERS) {
       await eventually(() => events.length === 1, 'the queued event arrived after reconnecting');
       expect(events).to.deep.equal([ACCEPTED]);
       expect(t.connected).to.equal(true);
+    });
+
+    it('should deliver a command sent while the broker was away once it reconnects, and only then resolve', async () => {
+      const t = transport();
+      await t.start();
+      await broker.restart();
+      await eventually(() => !t.connected && clock.pendingTimers() === 1, 'the transport saw the broker go');
+      const fake = await proxy();
+      const received: string[] = [];
+      fake.on('message', (_topic, payload) => received.push(payload.toString()));
+      await fake.subscribeAsync(commandsTopic(DEVICE), { qos: 1 });
+
+      let resolved = false;
+      const sent = t.send(DEVICE, updateCommand()).then(() => {
+        resolved = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(resolved, 'send() resolved without a broker').to.equal(false);
+
+      await clock.advance(BACKOFF.maxMs);
+      await sent;
+      await eventually(() => received.length === 1, 'the proxy got the command');
+      expect(parseCommand(received[0] ?? '')).to.deep.equal({ ok: true, value: updateCommand() });
     });
 
     it('should receive, under the same client id, a QoS 1 event published while it was stopped', async () => {
