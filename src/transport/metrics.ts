@@ -1,7 +1,8 @@
 // The transport's counters on /metrics (read at scrape time from DeviceTransport.stats): commands sent, device
-// messages received, and malformed payloads dropped (counted and logged, never a crash).
+// messages received, and malformed payloads dropped (counted and logged, never a crash), also by reason.
 import { Counter, type Registry } from 'prom-client';
 import { METRIC_PREFIX } from '../runtime/metrics.js';
+import { MALFORMED_REASONS } from './protocol.js';
 import type { DeviceTransport, TransportStats } from './types.js';
 
 const COUNTERS: ReadonlyArray<{ name: string; help: string; stat: keyof TransportStats }> = [
@@ -35,4 +36,25 @@ export function registerTransportMetrics(registry: Registry, transport: DeviceTr
       },
     });
   }
+  registerMalformedByReason(registry, transport);
+}
+
+/**
+ * The malformed total split by why (`topic`, `too_large`, `not_json`, `schema`, `device_mismatch`): its own
+ * name, so the unlabelled total above keeps its one series and a sum over this one is the total.
+ */
+function registerMalformedByReason(registry: Registry, transport: DeviceTransport): void {
+  const name = `${METRIC_PREFIX}transport_messages_malformed_by_reason_total`;
+  const counts = transport.malformedByReason;
+  if (!counts || registry.getSingleMetric(name)) return;
+  new Counter({
+    name,
+    help: 'Device messages (or topics) dropped as malformed, by reason.',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const reason of MALFORMED_REASONS) this.inc({ reason }, counts.get(reason));
+    },
+  });
 }
