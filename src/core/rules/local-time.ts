@@ -12,6 +12,8 @@ import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../shared/instant.js';
 const MEMO_HOURS = 8_192;
 /** Zones remembered before the memo starts over. */
 const MEMO_ZONES = 1_024;
+/** An offset such as `+01:00` or `-0530`, which newer Intl APIs take as a zone: not an IANA name. */
+const OFFSET_ZONE = /^[+-]/;
 
 /** A time zone, local time or instant that cannot be used: a validation problem, not worth retrying. */
 export class LocalTimeError extends Error {
@@ -113,7 +115,8 @@ const zones = new Map<string, ZoneClock | null>();
 export function knownZone(zone: string): ZoneClock | null {
   let clock = zones.get(zone);
   if (clock === undefined) {
-    clock = IANAZone.isValidZone(zone) ? new ZoneClock(zone) : null;
+    // Node 24's Intl also accepts UTC offsets ("+01:00") as time zones; no IANA name starts with a sign.
+    clock = !OFFSET_ZONE.test(zone) && IANAZone.isValidZone(zone) ? new ZoneClock(zone) : null;
     if (zones.size >= MEMO_ZONES) zones.clear();
     zones.set(zone, clock);
   }
