@@ -1,5 +1,5 @@
 // The transport's counters on /metrics (read at scrape time from DeviceTransport.stats): commands sent, device
-// messages received, and malformed payloads dropped (counted and logged, never a crash), also by reason.
+// messages received, and malformed payloads dropped (counted and logged, never a crash) by reason.
 import { Counter, type Registry } from 'prom-client';
 import { METRIC_PREFIX } from '../runtime/metrics.js';
 import { MALFORMED_REASONS } from './protocol.js';
@@ -16,11 +16,6 @@ const COUNTERS: ReadonlyArray<{ name: string; help: string; stat: keyof Transpor
     help: 'Valid state and event messages received from devices.',
     stat: 'received',
   },
-  {
-    name: `${METRIC_PREFIX}transport_messages_malformed_total`,
-    help: 'Device messages (or topics) that failed validation and were dropped.',
-    stat: 'malformed',
-  },
 ];
 
 export function registerTransportMetrics(registry: Registry, transport: DeviceTransport): void {
@@ -36,20 +31,20 @@ export function registerTransportMetrics(registry: Registry, transport: DeviceTr
       },
     });
   }
-  registerMalformedByReason(registry, transport);
+  registerMalformed(registry, transport);
 }
 
 /**
- * The malformed total split by why (`topic`, `too_large`, `not_json`, `schema`, `device_mismatch`): its own
- * name, so the unlabelled total above keeps its one series and a sum over this one is the total.
+ * Malformed payloads by why (`topic`, `too_large`, `not_json`, `schema`, `device_mismatch`); every reason has
+ * a series from the start, so a rate over any of them works before the first bad message.
  */
-function registerMalformedByReason(registry: Registry, transport: DeviceTransport): void {
-  const name = `${METRIC_PREFIX}transport_messages_malformed_by_reason_total`;
+function registerMalformed(registry: Registry, transport: DeviceTransport): void {
+  const name = `${METRIC_PREFIX}transport_messages_malformed_total`;
   const counts = transport.malformedByReason;
-  if (!counts || registry.getSingleMetric(name)) return;
+  if (registry.getSingleMetric(name)) return;
   new Counter({
     name,
-    help: 'Device messages (or topics) dropped as malformed, by reason.',
+    help: 'Device messages (or topics) that failed validation and were dropped, by reason.',
     labelNames: ['reason'],
     registers: [registry],
     collect() {

@@ -30,6 +30,6 @@ export interface DeviceTransport {
   onState(handler: StateHandler): void;
   onEvent(handler: EventHandler): void;
   readonly stats: TransportStats;
-  /** stats.malformed by reason (the metric's `reason` label); a transport without it reports the total only. */
-  readonly malformedByReason?: MalformedCounts;
+  /** stats.malformed by reason: the `reason` label of the malformed metric. */
+  readonly malformedByReason: MalformedCounts;
 }
