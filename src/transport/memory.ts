@@ -11,6 +11,8 @@ import {
   type DeviceStateMessage,
   encodeMessage,
   isValidDeviceId,
+  MalformedCounts,
+  type MalformedReason,
   parseCommand,
   parseEvent,
   parseStateMessage,
@@ -57,6 +59,7 @@ interface Entry {
 
 export class MemoryTransport implements DeviceTransport {
   readonly stats: TransportStats = { malformed: 0, sent: 0, received: 0 };
+  readonly malformedByReason = new MalformedCounts();
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly devices = new Map<string, Entry>();
@@ -95,7 +98,7 @@ export class MemoryTransport implements DeviceTransport {
     const payload = encodeMessage(command);
     const checked = parseCommand(payload);
     if (!checked.ok) {
-      this.malformed(topic, checked.error);
+      this.malformed(topic, checked);
       throw new MalformedCommandError(`command for ${deviceId}: ${checked.error}`);
     }
     this.stats.sent++;
@@ -181,7 +184,10 @@ export class MemoryTransport implements DeviceTransport {
   publishRaw(topic: string, payload: Payload): void {
     const parsed = parseTopic(topic);
     if (!parsed) {
-      this.malformed(topic, 'topic: not tdo/v1/devices/{deviceId}/state|commands|events');
+      this.malformed(topic, {
+        reason: 'topic',
+        error: 'topic: not tdo/v1/devices/{deviceId}/state|commands|events',
+      });
       return;
     }
     const { deviceId, channel } = parsed;
@@ -222,9 +228,9 @@ export class MemoryTransport implements DeviceTransport {
 
   private deliverState(deviceId: string, payload: Payload, handlers = this.stateHandlers): void {
     if (!this.started) return;
-    const parsed = parseStateMessage(payload);
+    const parsed = parseStateMessage(payload, deviceId);
     if (!parsed.ok) {
-      this.malformed(`devices/${deviceId}/state`, parsed.error);
+      this.malformed(`devices/${deviceId}/state`, parsed);
       return;
     }
     this.stats.received++;
@@ -233,9 +239,9 @@ export class MemoryTransport implements DeviceTransport {
 
   private deliverEvent(deviceId: string, payload: Payload): void {
     if (!this.started) return;
-    const parsed = parseEvent(payload);
+    const parsed = parseEvent(payload, deviceId);
     if (!parsed.ok) {
-      this.malformed(`devices/${deviceId}/events`, parsed.error);
+      this.malformed(`devices/${deviceId}/events`, parsed);
       return;
     }
     this.stats.received++;
@@ -245,9 +251,9 @@ export class MemoryTransport implements DeviceTransport {
   }
 
   private deliverCommand(deviceId: string, payload: Payload): void {
-    const parsed = parseCommand(payload);
+    const parsed = parseCommand(payload, deviceId);
     if (!parsed.ok) {
-      this.malformed(`devices/${deviceId}/commands`, parsed.error);
+      this.malformed(`devices/${deviceId}/commands`, parsed);
       return;
     }
     const entry = this.devices.get(deviceId);
@@ -261,9 +267,10 @@ export class MemoryTransport implements DeviceTransport {
     entry.device.receive(parsed.value);
   }
 
-  private malformed(topic: string, error: string): void {
+  private malformed(topic: string, { reason, error }: { reason: MalformedReason; error: string }): void {
     this.stats.malformed++;
-    this.log.warn({ topic, error }, 'malformed message dropped');
+    this.malformedByReason.add(reason);
+    this.log.warn({ topic, reason, error }, 'malformed message dropped');
   }
 
   private call(fn: () => void, kind: string): void {

@@ -2,7 +2,7 @@
 // MemoryTransport (an in-process simulated fleet) and by the MQTT transport; both validate every payload with
 // src/transport/protocol.ts, so a handler only ever sees well-formed messages.
 
-import type { CommandEvent, DeviceStateMessage, UpdateCommand } from './protocol.js';
+import type { CommandEvent, DeviceStateMessage, MalformedCounts, UpdateCommand } from './protocol.js';
 
 export type { CommandEvent, DeviceStateMessage, UpdateCommand } from './protocol.js';
 
@@ -30,4 +30,6 @@ export interface DeviceTransport {
   onState(handler: StateHandler): void;
   onEvent(handler: EventHandler): void;
   readonly stats: TransportStats;
+  /** stats.malformed by reason: the `reason` label of the malformed metric. */
+  readonly malformedByReason: MalformedCounts;
 }

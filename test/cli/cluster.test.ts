@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { toolPaths } from '../support/tools.js';
+import { toolPaths } from '../../src/localcluster/test/support/tools.js';
 
 const run = promisify(execFile);
 

@@ -7,7 +7,7 @@ import { loadInput } from '../../src/cli/preview/load.js';
 import type { Fleet } from '../../src/core/rules/timeline.js';
 import type { KubeClient } from '../../src/k8s/client.js';
 import { resourcePath, TEAMS_RESOURCES } from '../../src/k8s/resource.js';
-import type { Clients } from '../support/tools.js';
+import type { Clients } from '../../src/localcluster/test/support/tools.js';
 
 export const EXAMPLES = resolve('deploy/examples');
 export const DAY_MS = 86_400_000;

@@ -80,13 +80,16 @@ describe('operator: conflicts and objects it cannot make sense of', function () 
 
   it('should count and drop a malformed device message without stopping anything', async () => {
     const malformed = harness.memory.stats.malformed;
+    const notJson = harness.memory.malformedByReason.get('not_json');
+    const schema = harness.memory.malformedByReason.get('schema');
     harness.memory.publishRaw('tdo/v1/devices/first/state', '{"online": "yes", "firmwareVersion": 7');
     harness.memory.publishRaw('tdo/v1/devices/first/events', '{"commandId": 1}');
     await harness.settle();
     expect(harness.memory.stats.malformed).to.equal(malformed + 2);
     const port = harness.operators[0]?.manager.ports().metrics;
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    expect(metrics).to.contain(`tdo_transport_messages_malformed_total ${malformed + 2}`);
+    expect(metrics).to.contain(`tdo_transport_messages_malformed_total{reason="not_json"} ${notJson + 1}`);
+    expect(metrics).to.contain(`tdo_transport_messages_malformed_total{reason="schema"} ${schema + 1}`);
     await createAll(harness.client, [device(NS, 'after-garbage', { phase: 'Final' })]);
     await harness.settle();
     expect((await getDevice(harness.client, NS, 'after-garbage')).status?.reported?.firmwareVersion).to.equal(

@@ -9,8 +9,8 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { useLocalCluster } from '../../../test/support/cluster.js';
-import { API_VERSION, GROUP, teamsDevice, VERSION } from '../../../test/support/manifests.js';
+import { useLocalCluster } from './support/cluster.js';
+import { API_VERSION, GROUP, teamsDevice, VERSION } from './support/manifests.js';
 
 const NS = 'writers';
 const PLURAL = 'teamsdevices';

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { allCrds } from '../../api/v1alpha1/crds.js';
 import {
   AGGREGATED_DISCOVERY_CONTENT_TYPE,
   aggregatedDiscovery,
@@ -15,8 +14,9 @@ import {
 } from '../discovery.js';
 import { BUILTIN_TYPES } from '../openapi/builtin-schemas.js';
 import type { ResourceType } from '../resource-type.js';
+import { committedCrds } from './support/crds.js';
 
-const CRD_TYPES = allCrds().flatMap(resourceTypesFromCrd);
+const CRD_TYPES = committedCrds().flatMap(resourceTypesFromCrd);
 const TYPES: ResourceType[] = [...BUILTIN_TYPES, ...CRD_TYPES];
 
 interface Resource {

@@ -1,6 +1,6 @@
 // The real helm (v3.17.2) installing, upgrading and uninstalling a small chart on the embedded control plane.
 import { expect } from 'chai';
-import { useLocalCluster } from '../../../test/support/cluster.js';
+import { useLocalCluster } from './support/cluster.js';
 
 const CHART = 'test/fixtures/charts/teams-demo';
 const NS = 'helm-demo';

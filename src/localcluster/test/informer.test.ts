@@ -12,8 +12,8 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { useLocalCluster } from '../../../test/support/cluster.js';
-import { GROUP, teamsDevice, VERSION } from '../../../test/support/manifests.js';
+import { useLocalCluster } from './support/cluster.js';
+import { GROUP, teamsDevice, VERSION } from './support/manifests.js';
 
 const PLURAL = 'teamsdevices';
 

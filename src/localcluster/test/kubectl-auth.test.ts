@@ -1,7 +1,7 @@
 // What a cluster admin sees from `kubectl auth can-i` and `kubectl auth whoami` (the real kubectl v1.32.3,
 // which sends its reviews as protobuf) against the embedded control plane.
 import { expect } from 'chai';
-import { useLocalCluster } from '../../../test/support/cluster.js';
+import { useLocalCluster } from './support/cluster.js';
 
 /** A kubectl table as rows of cells (columns are separated by at least two spaces or start indented). */
 const rows = (table: string) =>

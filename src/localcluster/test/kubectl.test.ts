@@ -1,7 +1,8 @@
 // What a user sees when pointing the real kubectl (v1.32.3) at the embedded control plane.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
-import { useLocalCluster } from '../../../test/support/cluster.js';
+import { useLocalCluster } from './support/cluster.js';
+import { crdFile } from './support/crds.js';
 import {
   asYamlStream,
   exampleObjects,
@@ -10,13 +11,13 @@ import {
   printerColumns,
   schemaAt,
   teamsDevice,
-} from '../../../test/support/manifests.js';
+} from './support/manifests.js';
 
 const NS = 'accept';
 
 /** The message of a CEL rule of a CRD in crds/ (the first rule at the path, or the one with that fieldPath). */
 function ruleMessage(plural: string, path: string[], fieldPath?: string): string {
-  const rules = schemaAt(`crds/${plural}.teamsdevices.io.yaml`, path)['x-kubernetes-validations'] ?? [];
+  const rules = schemaAt(crdFile(plural), path)['x-kubernetes-validations'] ?? [];
   const rule = rules.find((r) => fieldPath === undefined || r.fieldPath === fieldPath);
   if (!rule) throw new Error(`no CEL rule at ${path.join('.')} ${fieldPath ?? ''}`);
   return rule.message;
@@ -72,7 +73,7 @@ describe('localcluster with the real kubectl', () => {
     await kubectlIn(asYamlStream(exampleObjects(NS)), 'apply', '-f', '-');
 
     // The columns come from the CRD's additionalPrinterColumns, in order; priority > 0 only with -o wide.
-    const columns = printerColumns('crds/teamsdevices.teamsdevices.io.yaml');
+    const columns = printerColumns(crdFile('teamsdevices'));
     const header = (wide: boolean) => [
       'NAME',
       ...columns.filter((c) => wide || !c.priority).map((c) => c.name.toUpperCase()),
@@ -94,7 +95,7 @@ describe('localcluster with the real kubectl', () => {
   });
 
   it('should print the field descriptions with `kubectl explain teamsdevice.spec.firmwareAutoUpdate`', async () => {
-    const field = schemaAt('crds/teamsdevices.teamsdevices.io.yaml', ['spec', 'firmwareAutoUpdate']);
+    const field = schemaAt(crdFile('teamsdevices'), ['spec', 'firmwareAutoUpdate']);
     const phase = field.properties?.phase;
     expect(field.description).to.be.a('string');
     expect(phase?.enum).to.include('General');

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { allCrds } from '../../api/v1alpha1/crds.js';
 import { resourceTypesFromCrd } from '../discovery.js';
 import { BUILTIN_TYPES } from '../openapi/builtin-schemas.js';
 import {
@@ -9,11 +8,12 @@ import {
 } from '../openapi/v2.js';
 import { openapiV3Document, openapiV3Index } from '../openapi/v3.js';
 import type { ResourceType } from '../resource-type.js';
+import { committedCrds } from './support/crds.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the test walks untyped OpenAPI documents as kubectl does.
 type Json = Record<string, any>;
 
-const CRD_TYPES = allCrds().flatMap(resourceTypesFromCrd);
+const CRD_TYPES = committedCrds().flatMap(resourceTypesFromCrd);
 const TYPES: ResourceType[] = [...BUILTIN_TYPES, ...CRD_TYPES];
 
 function doc(path: string, types = TYPES): Json {

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { parse } from 'yaml';
 import { ApiError } from '../errors.js';
 import {
   type ApplyRequest,
@@ -11,6 +9,7 @@ import {
   listKeysFromSchema,
   recordUpdate,
 } from '../patch/server-side-apply.js';
+import { committedCrd } from './support/crds.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read deep into the JSON objects they check
 type Obj = Record<string, any>;
@@ -48,7 +47,7 @@ function owners(object: Obj): Array<[string, string, object]> {
 }
 
 function updatePlanSchema(): ListKeyLookup {
-  const crd = parse(readFileSync('crds/updateplans.teamsdevices.io.yaml', 'utf8'));
+  const crd = committedCrd('updateplans');
   return listKeysFromSchema(crd.spec.versions[0].schema.openAPIV3Schema);
 }
 

@@ -1,12 +1,11 @@
 // The embedded control plane over raw HTTP: the Status errors kube-apiserver answers with (codes,
 // reasons, messages), /version, discovery, bodies in JSON, YAML and protobuf, field validation, dry run.
-import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { parse } from 'yaml';
-import { rawCall } from '../../../test/support/raw-api.js';
 import { type LocalCluster, startLocalCluster } from '../index.js';
+import { committedCrd } from './support/crds.js';
+import { rawCall } from './support/raw-api.js';
 
-const CRD = parse(readFileSync('crds/teamsdevices.teamsdevices.io.yaml', 'utf8')) as Record<string, unknown>;
+const CRD = committedCrd('teamsdevices') as Record<string, unknown>;
 const DEVICES = '/apis/teamsdevices.io/v1alpha1/namespaces/default/teamsdevices';
 
 function device(name: string, spec: Record<string, unknown> = {}) {
@@ -243,7 +242,7 @@ describe('localcluster server over HTTP', () => {
       (await call('GET', '/openapi/v3')).body.paths['apis/teamsdevices.io/v1alpha1']
         .serverRelativeURL as string;
     const before = await hashOf();
-    const firmware = parse(readFileSync('crds/firmwarereleases.teamsdevices.io.yaml', 'utf8'));
+    const firmware = committedCrd('firmwarereleases');
     expect(
       (await call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', firmware)).status,
     ).to.equal(201);

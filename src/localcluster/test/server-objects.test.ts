@@ -1,13 +1,12 @@
 // Object semantics of the embedded control plane over raw HTTP: resourceVersion and generation, no-op
 // writes, the status subresource, finalizers, namespace deletion, garbage collection, patches, CRDs.
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
-import { parse } from 'yaml';
-import { rawCall } from '../../../test/support/raw-api.js';
 import { type LocalCluster, startLocalCluster } from '../index.js';
+import { committedCrd } from './support/crds.js';
+import { rawCall } from './support/raw-api.js';
 
-const CRD = parse(readFileSync('crds/teamsdevices.teamsdevices.io.yaml', 'utf8')) as Record<string, unknown>;
+const CRD = committedCrd('teamsdevices') as Record<string, unknown>;
 const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 const CM = '/api/v1/namespaces/default/configmaps';
 

@@ -1,8 +1,8 @@
 // The review kinds of authorization.k8s.io/v1 and authentication.k8s.io/v1 over raw HTTP: the answers, the
 // Status errors kube-apiserver gives for malformed reviews, authentication, and discovery of both groups.
 import { expect } from 'chai';
-import { rawCall } from '../../../test/support/raw-api.js';
 import { type LocalCluster, startLocalCluster } from '../index.js';
+import { rawCall } from './support/raw-api.js';
 
 const AUTHZ = '/apis/authorization.k8s.io/v1';
 const AUTHN = '/apis/authentication.k8s.io/v1';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect } from 'chai';
 import { type LocalCluster, startLocalCluster } from '../index.js';
+import { committedCrd } from './support/crds.js';
 
 const CM = '/api/v1/namespaces/default/configmaps';
 
@@ -61,9 +62,7 @@ describe('localcluster store durability', () => {
   it('should serve every object again after a restart, with the resourceVersion still growing', async () => {
     const dir = dataDir();
     const first = await start(dir);
-    const crd = await import('node:fs').then((fs) =>
-      import('yaml').then((y) => y.parse(fs.readFileSync('crds/teamsdevices.teamsdevices.io.yaml', 'utf8'))),
-    );
+    const crd = committedCrd('teamsdevices');
     expect(
       (await call(first, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).status,
     ).to.equal(201);

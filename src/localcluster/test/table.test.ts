@@ -1,10 +1,10 @@
 import type { PrinterColumn } from '@teams-device-operator/apimachinery';
 import { expect } from 'chai';
-import { allCrds } from '../../api/v1alpha1/crds.js';
 import { resourceTypesFromCrd } from '../discovery.js';
 import { BUILTIN_TYPES } from '../openapi/builtin-schemas.js';
 import type { ResourceType } from '../resource-type.js';
 import { humanDuration, printerCell, TABLE_CONTENT_TYPE, toTable, wantsTable } from '../table/table.js';
+import { committedCrds } from './support/crds.js';
 
 interface Table {
   kind: string;
@@ -24,7 +24,7 @@ const NOW = new Date('2025-03-10T12:00:00Z');
 const ago = (seconds: number) =>
   new Date(NOW.getTime() - seconds * 1000).toISOString().replace(/\.000Z$/, 'Z');
 
-const CRD_TYPES = allCrds().flatMap(resourceTypesFromCrd);
+const CRD_TYPES = committedCrds().flatMap(resourceTypesFromCrd);
 const crdType = (kind: string) => CRD_TYPES.find((t) => t.kind === kind)!;
 const builtinType = (group: string, kind: string) =>
   BUILTIN_TYPES.find((t) => t.group === group && t.kind === kind)!;

@@ -24,6 +24,7 @@ import type { Controller } from '../../../src/runtime/controller.js';
 import type { Informer } from '../../../src/runtime/informer.js';
 import { Manager } from '../../../src/runtime/manager.js';
 import { OperatorMetrics } from '../../../src/runtime/metrics.js';
+import { MalformedCounts } from '../../../src/transport/protocol.js';
 import type { DeviceTransport } from '../../../src/transport/types.js';
 import { eventually, silentLogger } from '../async.js';
 
@@ -50,6 +51,7 @@ const noTransport: DeviceTransport = {
   onState: () => {},
   onEvent: () => {},
   stats: { malformed: 0, sent: 0, received: 0 },
+  malformedByReason: new MalformedCounts(),
 };
 
 export interface CoreEvent {
