@@ -16,6 +16,8 @@ import {
   commandsTopic,
   type DeviceStateMessage,
   encodeMessage,
+  MalformedCounts,
+  type MalformedReason,
   parseCommand,
   parseEvent,
   parseStateMessage,
@@ -37,6 +39,7 @@ const SUBACK_FAILURE = 128;
 
 export class MqttTransport implements DeviceTransport {
   readonly stats: TransportStats = { malformed: 0, sent: 0, received: 0 };
+  readonly malformedByReason = new MalformedCounts();
   private readonly options: MqttTransportOptions;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -118,7 +121,7 @@ export class MqttTransport implements DeviceTransport {
     const payload = encodeMessage(command);
     const checked = parseCommand(payload);
     if (!checked.ok) {
-      this.malformed(topic, checked.error);
+      this.malformed(topic, checked);
       throw new MalformedCommandError(`command for ${deviceId}: ${checked.error}`);
     }
     await client.publishAsync(topic, payload, { qos: 1 });
@@ -202,7 +205,7 @@ export class MqttTransport implements DeviceTransport {
   private onMessage(topic: string, payload: Buffer): void {
     const parsed = parseTopic(topic);
     if (!parsed || parsed.channel === 'commands') {
-      this.malformed(topic, 'topic: not tdo/v1/devices/{deviceId}/state|events');
+      this.malformed(topic, { reason: 'topic', error: 'topic: not tdo/v1/devices/{deviceId}/state|events' });
       return;
     }
     const { deviceId, channel } = parsed;
@@ -218,7 +221,7 @@ export class MqttTransport implements DeviceTransport {
     }
     const parsed = parseStateMessage(payload);
     if (!parsed.ok) {
-      this.malformed(topic, parsed.error);
+      this.malformed(topic, parsed);
       return;
     }
     this.stats.received++;
@@ -231,7 +234,7 @@ export class MqttTransport implements DeviceTransport {
   private deliverEvent(topic: string, deviceId: string, payload: Buffer): void {
     const parsed = parseEvent(payload);
     if (!parsed.ok) {
-      this.malformed(topic, parsed.error);
+      this.malformed(topic, parsed);
       return;
     }
     this.stats.received++;
@@ -240,9 +243,10 @@ export class MqttTransport implements DeviceTransport {
     }
   }
 
-  private malformed(topic: string, error: string): void {
+  private malformed(topic: string, { reason, error }: { reason: MalformedReason; error: string }): void {
     this.stats.malformed++;
-    this.log.warn({ topic, error }, 'malformed message dropped');
+    this.malformedByReason.add(reason);
+    this.log.warn({ topic, reason, error }, 'malformed message dropped');
   }
 
   // A failing handler is the operator's bug, not the broker's: logged, and the next handler still runs.

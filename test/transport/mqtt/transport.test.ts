@@ -148,6 +148,11 @@ for (const { name, start } of BROKERS) {
       expect(events).to.deep.equal([]);
       expect(t.state(DEVICE)).to.deep.equal(STATE);
       expect(t.stats.received).to.equal(1);
+      expect(t.malformedByReason.entries().filter(([, n]) => n > 0)).to.deep.equal([
+        ['topic', 1],
+        ['not_json', 1],
+        ['schema', 1],
+      ]);
       const dropped = log.lines.filter((line) => line.msg === 'malformed message dropped');
       expect(dropped.map((line) => line.topic)).to.deep.equal([
         stateTopic(DEVICE),
