@@ -219,7 +219,7 @@ export class MqttTransport implements DeviceTransport {
       this.states.delete(deviceId);
       return;
     }
-    const parsed = parseStateMessage(payload);
+    const parsed = parseStateMessage(payload, deviceId);
     if (!parsed.ok) {
       this.malformed(topic, parsed);
       return;
@@ -232,7 +232,7 @@ export class MqttTransport implements DeviceTransport {
   }
 
   private deliverEvent(topic: string, deviceId: string, payload: Buffer): void {
-    const parsed = parseEvent(payload);
+    const parsed = parseEvent(payload, deviceId);
     if (!parsed.ok) {
       this.malformed(topic, parsed);
       return;

@@ -142,7 +142,10 @@ for (const { name, start } of BROKERS) {
       });
       // A topic level the protocol does not allow as a device id (surrounding whitespace).
       await fake.publishAsync('tdo/v1/devices/ mp56/events', encodeMessage(ACCEPTED), { qos: 1 });
-      await eventually(() => t.stats.malformed === 3, 'the malformed payloads were counted');
+      // Another device's state on this device's topic.
+      const foreign = encodeMessage({ ...STATE, deviceId: 'another-device', firmwareVersion: '0.0.1' });
+      await fake.publishAsync(stateTopic(DEVICE), foreign, { qos: 1, retain: true });
+      await eventually(() => t.stats.malformed === 4, 'the malformed payloads were counted');
 
       expect(states).to.have.length(1);
       expect(events).to.deep.equal([]);
@@ -152,12 +155,14 @@ for (const { name, start } of BROKERS) {
         ['topic', 1],
         ['not_json', 1],
         ['schema', 1],
+        ['device_mismatch', 1],
       ]);
       const dropped = log.lines.filter((line) => line.msg === 'malformed message dropped');
       expect(dropped.map((line) => line.topic)).to.deep.equal([
         stateTopic(DEVICE),
         eventsTopic(DEVICE),
         'tdo/v1/devices/ mp56/events',
+        stateTopic(DEVICE),
       ]);
       expect(String(dropped[1]?.error)).to.match(/^state: must be one of/);
     });
