@@ -1,9 +1,4 @@
-export { createTransport, TransportUnavailableError } from '../transport/factory.js';
-export {
-  SimulatedFleet,
-  simulatorBehaviour,
-} from '../transport/simulator/fleet.js';
-export { CONTROLLERS, enqueueFor, registerControllers } from './controllers.js';
+export { registerControllers } from './controllers.js';
 export { createInformers } from './informers.js';
-export { clientFromConfig, withKeepAlive } from './kube.js';
-export { COMPONENT, DEFAULT_IMAGE, type Operator, type OperatorOptions, startOperator } from './operator.js';
+export { withKeepAlive } from './kube.js';
+export { type Operator, type OperatorOptions, startOperator } from './operator.js';
