@@ -4,7 +4,6 @@ import type { Condition as ConditionSchema, Static } from '../../api/v1alpha1/sc
 import { toIsoSeconds } from './instant.js';
 
 export type Condition = Static<typeof ConditionSchema>;
-export type ConditionStatus = Condition['status'];
 
 /** A condition as a reconciler computes it; setCondition stamps lastTransitionTime. */
 export type ConditionInput = Omit<Condition, 'lastTransitionTime'>;
