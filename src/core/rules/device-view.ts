@@ -2,6 +2,7 @@ import { SIM_ANNOTATIONS } from '../../api/v1alpha1/annotations.js';
 import { deviceIdOf } from '../../api/v1alpha1/keys.js';
 import type { Component, DeviceType, Phase, TeamsDevice } from '../../api/v1alpha1/teamsdevice.js';
 import type { UpdatePolicy, UpdatePolicySpec } from '../../api/v1alpha1/updatepolicy.js';
+import { nonEmpty } from '../shared/text.js';
 import { identityKey } from './applicability.js';
 import { effectiveZone, namespaceOf, type PolicyIndex, policyFor, windowRules } from './policies.js';
 import type { WindowRules } from './windows.js';
@@ -30,11 +31,6 @@ export interface DeviceView extends DeviceFacts {
   policy: UpdatePolicySpec;
   zone: string;
   rules: WindowRules;
-}
-
-function nonEmpty(value: string | undefined): string | null {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : null;
 }
 
 /**

@@ -2,12 +2,8 @@ import { SIM_ANNOTATIONS } from '../../api/v1alpha1/annotations.js';
 import type { FirmwareRelease } from '../../api/v1alpha1/firmwarerelease.js';
 import type { Component, TeamsDevice } from '../../api/v1alpha1/teamsdevice.js';
 import { buildCatalog, Catalog } from '../../core/rules/catalog.js';
+import { nonEmpty } from '../../core/shared/text.js';
 import type { SimulatedDeviceInit } from './device.js';
-
-function nonEmpty(value: string | undefined): string | null {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : null;
-}
 
 function annotatedSupport(value: string | undefined): boolean | null {
   const v = value?.trim().toLowerCase();
