@@ -5,9 +5,8 @@ export function isMap(value: unknown): value is JsonMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function clone<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
-}
+// The same JSON round trip the store's values use, written once.
+export { clone } from '../util/json.js';
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
