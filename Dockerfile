@@ -1,6 +1,6 @@
 # Builds the teams-device-operator CLI (operator, device proxy, preview) into a slim, non-root image.
 # The embedded control plane (src/localcluster, the `cluster` command) is built but left out of the image.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 COPY src/apimachinery/package.json ./src/apimachinery/
@@ -13,7 +13,7 @@ RUN rm -rf src/*/test && npx tsc -p tsconfig.json && npm run build:packages && n
   && rm -rf dist/src/localcluster dist/node_modules/@teams-device-operator/localcluster \
     node_modules/@teams-device-operator
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /src/package.json ./
