@@ -6,6 +6,7 @@
 
 import pino, { type Logger } from 'pino';
 import type { Clock } from '../runtime/clock.js';
+import { callHandler, dropMalformed } from './delivery.js';
 import {
   commandsTopic,
   type DeviceStateMessage,
@@ -267,18 +268,12 @@ export class MemoryTransport implements DeviceTransport {
     entry.device.receive(parsed.value);
   }
 
-  private malformed(topic: string, { reason, error }: { reason: MalformedReason; error: string }): void {
-    this.stats.malformed++;
-    this.malformedByReason.add(reason);
-    this.log.warn({ topic, reason, error }, 'malformed message dropped');
+  private malformed(topic: string, failure: { reason: MalformedReason; error: string }): void {
+    dropMalformed(this, this.log, topic, failure);
   }
 
   private call(fn: () => void, kind: string): void {
-    try {
-      fn();
-    } catch (err) {
-      this.log.error({ err, kind }, 'transport handler failed');
-    }
+    callHandler(this.log, fn, kind);
   }
 
   /** Runs `fn` after the current synchronous code, in publication order. */

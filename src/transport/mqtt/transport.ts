@@ -10,6 +10,7 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import pino, { type Logger } from 'pino';
 import { type Clock, setTimerIn, type TimerHandle } from '../../runtime/clock.js';
+import { callHandler, dropMalformed } from '../delivery.js';
 import { MalformedCommandError } from '../memory.js';
 import {
   channelFilter,
@@ -243,18 +244,11 @@ export class MqttTransport implements DeviceTransport {
     }
   }
 
-  private malformed(topic: string, { reason, error }: { reason: MalformedReason; error: string }): void {
-    this.stats.malformed++;
-    this.malformedByReason.add(reason);
-    this.log.warn({ topic, reason, error }, 'malformed message dropped');
+  private malformed(topic: string, failure: { reason: MalformedReason; error: string }): void {
+    dropMalformed(this, this.log, topic, failure);
   }
 
-  // A failing handler is the operator's bug, not the broker's: logged, and the next handler still runs.
   private call(fn: () => void, kind: string): void {
-    try {
-      fn();
-    } catch (err) {
-      this.log.error({ err, kind }, 'transport handler failed');
-    }
+    callHandler(this.log, fn, kind);
   }
 }
