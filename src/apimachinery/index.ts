@@ -4,7 +4,7 @@
 
 export type { PrinterColumn } from './printer-column.js';
 export { toIsoSeconds } from './time.js';
-export { deepCopy, deepEqual, isObject } from './validation/deep.js';
+export { deepCopy, deepEqual, deepFreeze, isObject } from './validation/deep.js';
 export { rulesNotChecked } from './validation/field-errors.js';
 export {
   type AdmitOptions,

@@ -1,6 +1,8 @@
 // The operator's configuration, parsed once from flags and environment into a frozen object that is passed
 // down (no module reads process.env). Flags win over environment variables, which win over defaults.
+
 import { delimiter, join } from 'node:path';
+import { deepFreeze } from '@teams-device-operator/apimachinery';
 import { DEFAULT_PROGRESS_INTERVAL_MS } from '../core/device/progress.js';
 
 export const TRANSPORTS = ['memory', 'mqtt'] as const;
@@ -378,12 +380,4 @@ function mqttUrlProblem(value: string): string | undefined {
   }
   if (!url.hostname) return 'the URL names no host';
   return undefined;
-}
-
-function deepFreeze<T>(value: T): Readonly<T> {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -1,17 +1,10 @@
 // The defaults the code falls back on, read from the schemas (TypeBox fills a missing field with its
 // `default` and descends into it, as the API server does for `spec: {}`), never restated; computed once and
 // frozen, so no caller can change them by accident.
+import { deepFreeze } from '@teams-device-operator/apimachinery';
 import { Value } from 'typebox/value';
 import { DeviceProxyPoolSpec } from './deviceproxypool.js';
 import { UpdatePolicySpec } from './updatepolicy.js';
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 /**
  * A namespace without the named UpdatePolicy behaves as if it had one with `spec: {}`. blackouts has no
