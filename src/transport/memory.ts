@@ -26,7 +26,13 @@ import {
   type SimulatedDeviceInit,
   type SimulatorBehaviour,
 } from './simulator/device.js';
-import type { DeviceTransport, EventHandler, StateHandler, TransportStats } from './types.js';
+import type {
+  DeviceTransport,
+  EventHandler,
+  PresenceHandler,
+  StateHandler,
+  TransportStats,
+} from './types.js';
 
 export interface MemoryTransportOptions {
   clock: Clock;
@@ -113,6 +119,15 @@ export class MemoryTransport implements DeviceTransport {
 
   onEvent(handler: EventHandler): void {
     this.eventHandlers.push(handler);
+  }
+
+  /** The simulated devices run in this process, behind no proxy: there is no presence to hear. */
+  onPresence(_handler: PresenceHandler): void {}
+
+  /** Every state handler hears the retained state of every device again, as after a proxy's republish. */
+  async requestResync(): Promise<void> {
+    if (!this.started) throw new Error('memory transport: resync before start');
+    for (const handler of this.stateHandlers) this.replayRetained(handler);
   }
 
   /**

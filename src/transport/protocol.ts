@@ -3,8 +3,10 @@
 //   protocol/topics.ts     the topics and device ids
 //   protocol/schemas.ts    the payloads as TypeBox schemas, their types and limits
 //   protocol/parse.ts      the parsers (ajv over the shipped JSON Schemas, protocol/validate.ts)
+//   protocol/assignment.ts which proxy of a pool serves a device
 //   schemas/*.schema.json  the JSON Schemas for proxy and device authors (`npm run gen:schemas`)
 
+export { proxyFor } from './protocol/assignment.js';
 export { isIsoInstant } from './protocol/instant.js';
 export {
   encodeMessage,
@@ -14,6 +16,8 @@ export {
   type ParseResult,
   parseCommand,
   parseEvent,
+  parsePresence,
+  parseResync,
   parseStateMessage,
 } from './protocol/parse.js';
 export {
@@ -25,6 +29,10 @@ export {
   DeviceStateSchema,
   FINAL_EVENT_STATES,
   LIMITS,
+  type ProxyPresence,
+  ProxyPresenceSchema,
+  type ResyncRequest,
+  ResyncRequestSchema,
   type UpdateArtifact,
   type UpdateCommand,
   UpdateCommandSchema,
@@ -37,7 +45,14 @@ export {
   deviceTopic,
   eventsTopic,
   isValidDeviceId,
+  isValidTopicLevel,
+  type ProxyName,
+  parsePresenceTopic,
   parseTopic,
+  presenceFilter,
+  presenceTopic,
+  proxyKey,
+  RESYNC_TOPIC,
   stateTopic,
   TOPIC_PREFIX,
 } from './protocol/topics.js';

@@ -67,8 +67,15 @@ export function policy(namespace: string, spec: Partial<UpdatePolicySpec>, name 
 }
 
 /** A pool of one simulated proxy with these simulator timings. */
-export function pool(namespace: string, simulator: DeviceProxyPoolSpec['simulator'], name = 'default'): Obj {
-  return build.pool({ replicas: 1, driver: 'simulator', simulator }, { name, namespace }) as unknown as Obj;
+export function pool(
+  namespace: string,
+  simulator: Omit<DeviceProxyPoolSpec['simulator'], 'fetchArtifacts'>,
+  name = 'default',
+): Obj {
+  return build.pool(
+    { replicas: 1, driver: 'simulator', simulator: { fetchArtifacts: true, ...simulator } },
+    { name, namespace },
+  ) as unknown as Obj;
 }
 
 export function plan(namespace: string, name: string, spec: Parameters<typeof build.plan>[1]): Obj {

@@ -24,6 +24,7 @@ const command = (overrides: Record<string, unknown> = {}, artifact: Record<strin
     version: '122.15.0.40',
     artifact: { url: 'https://firmware.example.com/mp56.rom', sha256: SHA, sizeBytes: 73400320, ...artifact },
     issuedAt: TS,
+    notAfter: TS,
     ...overrides,
   });
 

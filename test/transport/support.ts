@@ -25,6 +25,7 @@ export function updateCommand(overrides: Partial<UpdateCommand> = {}): UpdateCom
     version: '122.15.0.40',
     artifact: { url: 'https://firmware.example.com/mp56.rom', sha256: 'a'.repeat(64), sizeBytes: 1000 },
     issuedAt: START,
+    notAfter: '2026-12-05T18:00:00.000Z',
     ...overrides,
   };
 }

@@ -12,6 +12,12 @@ export const SIM_ANNOTATIONS = {
 } as const;
 
 /**
+ * On a TeamsDevice served by a pool with driver http: the base URL of the device's agent (the REST contract of
+ * docs/device-agent.openapi.yaml), overriding the pool's spec.http.endpointTemplate.
+ */
+export const HTTP_ENDPOINT_ANNOTATION = 'http.teamsdevices.io/endpoint';
+
+/**
  * On a FirmwareRelease, `"<RFC 3339 instant>"`: failures finished before it no longer count, which lifts a
  * halt declaratively.
  */

@@ -1,5 +1,7 @@
+import { HTTP_ENDPOINT_ANNOTATION } from './annotations.js';
 import { AGE_COLUMN, type KindDefinition } from './kind.js';
 import {
+  bool,
   conditions,
   integer,
   type ObjectMeta,
@@ -45,8 +47,25 @@ export const DeviceProxyPoolSpec = Type.Object(
           maximum: 100,
           default: 0,
         }),
+        fetchArtifacts: bool(
+          'Whether the proxies fetch each artifact and check its size and sha256 before the simulated ' +
+            'install. false: for catalogs whose URLs point nowhere (such as the examples); nothing is checked, ' +
+            'and the pool says so in its ArtifactsChecked condition.',
+          { default: true },
+        ),
       },
       { description: 'Behaviour of simulated devices (driver simulator).', default: {} },
+    ),
+    http: Type.Object(
+      {
+        endpointTemplate: text(
+          'Base URL of the device agent of each device (driver http), with {deviceId} where its device id ' +
+            `goes, e.g. https://{deviceId}.devices.example.com:8443. A device's ${HTTP_ENDPOINT_ANNOTATION} ` +
+            'annotation overrides it. Empty: every device needs the annotation.',
+          { default: '', pattern: '^$|^https?://\\S+$' },
+        ),
+      },
+      { description: 'How proxies reach device agents (driver http).', default: {} },
     ),
   },
   { description: 'A group of device proxies run as pods, and how they reach devices.' },

@@ -18,6 +18,9 @@ export interface UpdateExecutorOptions {
   log: Logger;
 }
 
+/** How long a command may wait for its proxy before the proxy must reject it. */
+export const COMMAND_TTL_MS = 60 * 60 * 1000;
+
 /** The protocol command (src/transport/protocol.ts UpdateCommand) for an update to send. */
 export function updateCommand(update: UpdateToSend, issuedAt: Date): UpdateCommand {
   return {
@@ -31,6 +34,7 @@ export function updateCommand(update: UpdateToSend, issuedAt: Date): UpdateComma
       sizeBytes: update.artifact.sizeBytes,
     },
     issuedAt: issuedAt.toISOString(),
+    notAfter: new Date(issuedAt.getTime() + COMMAND_TTL_MS).toISOString(),
   };
 }
 

@@ -42,6 +42,11 @@ export const PROXY_LABEL_SELECTOR = `${LABELS.name}=${APP_NAME},${LABELS.compone
 /** Where the proxy container finds devices.json and simulator.json. */
 export const POOL_CONFIG_DIR = '/etc/teams-device-operator/pool';
 export const DEVICES_FILE = 'devices.json';
+/**
+ * Where the proxy keeps what must survive its own restart (finished command ids, simulated versions): an
+ * emptyDir, which outlives the container, so a crashed proxy comes back knowing what it finished.
+ */
+export const PROXY_STATE_DIR = '/var/lib/teams-device-operator/proxy';
 export const SIMULATOR_FILE = 'simulator.json';
 
 export const deploymentName = (pool: string) => `tdo-proxy-${pool}`;
@@ -87,6 +92,24 @@ export function desiredConfigMap(pool: DeviceProxyPool, devices: readonly PoolDe
   };
 }
 
+/** The proxy's command line: `proxy --pool --namespace --mqtt-url --driver`, and the http driver's template. */
+export function proxyArgs(pool: DeviceProxyPool): string[] {
+  const args = [
+    'proxy',
+    '--pool',
+    pool.metadata.name,
+    '--namespace',
+    pool.metadata.namespace ?? 'default',
+    '--mqtt-url',
+    pool.spec.mqtt.url,
+    '--driver',
+    pool.spec.driver,
+  ];
+  const template = pool.spec.http?.endpointTemplate;
+  if (pool.spec.driver === 'http' && template) args.push('--http-endpoint-template', template);
+  return args;
+}
+
 /**
  * The Deployment of proxies: `proxy --pool <name> --namespace <ns> --mqtt-url <url>`, broker credentials from
  * the Secret spec.mqtt.credentialsSecret (keys username and password) as TDO_MQTT_USERNAME and
@@ -116,15 +139,23 @@ export function desiredDeployment(pool: DeviceProxyPool, image: string): PlainOb
             {
               name: 'proxy',
               image: pool.spec.image || image,
-              args: ['proxy', '--pool', name, '--namespace', namespace, '--mqtt-url', pool.spec.mqtt.url],
+              args: proxyArgs(pool),
               env: [
+                // The proxy names itself by its pod (its presence topic): the downward API tells it.
+                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
                 { name: 'TDO_MQTT_USERNAME', valueFrom: { secretKeyRef: { name: secret, key: 'username' } } },
                 { name: 'TDO_MQTT_PASSWORD', valueFrom: { secretKeyRef: { name: secret, key: 'password' } } },
               ],
-              volumeMounts: [{ name: 'pool', mountPath: POOL_CONFIG_DIR, readOnly: true }],
+              volumeMounts: [
+                { name: 'pool', mountPath: POOL_CONFIG_DIR, readOnly: true },
+                { name: 'state', mountPath: PROXY_STATE_DIR },
+              ],
             },
           ],
-          volumes: [{ name: 'pool', configMap: { name: configMapName(name) } }],
+          volumes: [
+            { name: 'pool', configMap: { name: configMapName(name) } },
+            { name: 'state', emptyDir: {} },
+          ],
         },
       },
     },

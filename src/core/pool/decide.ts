@@ -1,6 +1,6 @@
 // DeviceProxyPool: which devices a pool serves (the devices.json its proxies read) and its status.
 
-import { SIM_ANNOTATIONS } from '../../api/v1alpha1/annotations.js';
+import { HTTP_ENDPOINT_ANNOTATION, SIM_ANNOTATIONS } from '../../api/v1alpha1/annotations.js';
 import type { DeviceProxyPool, DeviceProxyPoolStatus } from '../../api/v1alpha1/deviceproxypool.js';
 import { deviceIdOf } from '../../api/v1alpha1/keys.js';
 import { ConditionType, PoolReason } from '../../api/v1alpha1/reasons.js';
@@ -29,6 +29,8 @@ export interface PoolDevice {
   firmwareVersion: string | null;
   teamsAppVersion: string | null;
   autoUpdateSupported: boolean;
+  /** Base URL of the device's agent (driver http), from its annotation; null: the pool's template applies. */
+  endpoint: string | null;
 }
 
 export function poolOf(device: Pick<TeamsDevice, 'spec'>): string {
@@ -51,6 +53,7 @@ export function poolDevice(device: Pick<TeamsDevice, 'metadata' | 'spec'>): Pool
     firmwareVersion: annotation(device, SIM_ANNOTATIONS.firmwareVersion),
     teamsAppVersion: annotation(device, SIM_ANNOTATIONS.teamsAppVersion),
     autoUpdateSupported: annotation(device, SIM_ANNOTATIONS.autoUpdateSupported)?.toLowerCase() !== 'false',
+    endpoint: annotation(device, HTTP_ENDPOINT_ANNOTATION),
   };
 }
 

@@ -19,20 +19,34 @@ import {
   encodeMessage,
   MalformedCounts,
   type MalformedReason,
+  type ProxyPresence,
   parseCommand,
   parseEvent,
+  parsePresence,
+  parsePresenceTopic,
   parseStateMessage,
   parseTopic,
+  presenceFilter,
+  proxyKey,
+  RESYNC_TOPIC,
   type UpdateCommand,
 } from '../protocol.js';
-import type { DeviceTransport, EventHandler, StateHandler, TransportStats } from '../types.js';
+import type {
+  DeviceTransport,
+  EventHandler,
+  PresenceHandler,
+  ProxyName,
+  StateHandler,
+  TransportStats,
+} from '../types.js';
 import { type BackoffPolicy, DEFAULT_BACKOFF, reconnectDelayMs } from './backoff.js';
 import type { MqttTransportOptions } from './options.js';
 
-/** What the transport subscribes to: every device's state and events, at least once. */
+/** What the transport subscribes to: every device's state and events and every proxy's presence, at least once. */
 const SUBSCRIPTIONS = {
   [channelFilter('state')]: { qos: 1 },
   [channelFilter('events')]: { qos: 1 },
+  [presenceFilter()]: { qos: 1 },
 } as const;
 
 /** The QoS of a SUBACK entry the broker refused. */
@@ -50,6 +64,10 @@ export class MqttTransport implements DeviceTransport {
   private readonly states = new Map<string, DeviceStateMessage>();
   private readonly stateHandlers: StateHandler[] = [];
   private readonly eventHandlers: EventHandler[] = [];
+  /** The last valid presence of each proxy (by proxyKey), as its retained topic says. */
+  private readonly presences = new Map<string, { proxy: ProxyName; presence: ProxyPresence }>();
+  private readonly presenceHandlers: PresenceHandler[] = [];
+  private resyncs = 0;
   private client: MqttClient | undefined;
   private reconnectTimer: TimerHandle | undefined;
   private failedAttempts = 0;
@@ -144,6 +162,28 @@ export class MqttTransport implements DeviceTransport {
     this.eventHandlers.push(handler);
   }
 
+  onPresence(handler: PresenceHandler): void {
+    this.presenceHandlers.push(handler);
+    const current = [...this.presences.values()];
+    if (current.length === 0) return;
+    queueMicrotask(() => {
+      for (const { proxy, presence } of current) {
+        this.call(() => handler({ ...proxy }, { ...presence }), 'presence');
+      }
+    });
+  }
+
+  /** Publishes a resync request (QoS 1, not retained); resolves on the broker's PUBACK. */
+  async requestResync(): Promise<void> {
+    const client = this.client;
+    if (!client) throw new Error('mqtt transport: resync before start');
+    this.resyncs++;
+    const ts = this.clock.now().toISOString();
+    const payload = encodeMessage({ requestId: `${this.options.clientId}-${this.resyncs}`, ts });
+    await client.publishAsync(RESYNC_TOPIC, payload, { qos: 1 });
+    this.log.info({ resync: this.resyncs }, 'resync requested');
+  }
+
   /** The last valid state the transport has heard from a device. */
   state(deviceId: string): DeviceStateMessage | undefined {
     const state = this.states.get(deviceId);
@@ -204,6 +244,11 @@ export class MqttTransport implements DeviceTransport {
   }
 
   private onMessage(topic: string, payload: Buffer): void {
+    const proxy = parsePresenceTopic(topic);
+    if (proxy) {
+      this.deliverPresence(topic, proxy, payload);
+      return;
+    }
     const parsed = parseTopic(topic);
     if (!parsed || parsed.channel === 'commands') {
       this.malformed(topic, { reason: 'topic', error: 'topic: not tdo/v1/devices/{deviceId}/state|events' });
@@ -229,6 +274,26 @@ export class MqttTransport implements DeviceTransport {
     this.states.set(deviceId, parsed.value);
     for (const handler of [...this.stateHandlers]) {
       this.call(() => handler(deviceId, { ...parsed.value }), 'state');
+    }
+  }
+
+  private deliverPresence(topic: string, proxy: ProxyName, payload: Buffer): void {
+    const key = proxyKey(proxy);
+    if (payload.byteLength === 0) {
+      if (!this.presences.delete(key)) return;
+      for (const handler of [...this.presenceHandlers])
+        this.call(() => handler({ ...proxy }, null), 'presence');
+      return;
+    }
+    const parsed = parsePresence(payload);
+    if (!parsed.ok) {
+      this.malformed(topic, parsed);
+      return;
+    }
+    this.stats.received++;
+    this.presences.set(key, { proxy, presence: parsed.value });
+    for (const handler of [...this.presenceHandlers]) {
+      this.call(() => handler({ ...proxy }, { ...parsed.value }), 'presence');
     }
   }
 

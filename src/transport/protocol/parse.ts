@@ -4,7 +4,14 @@
 // that is null counts as absent.
 
 import type { PayloadName } from './json-schemas.js';
-import { type CommandEvent, type DeviceStateMessage, LIMITS, type UpdateCommand } from './schemas.js';
+import {
+  type CommandEvent,
+  type DeviceStateMessage,
+  LIMITS,
+  type ProxyPresence,
+  type ResyncRequest,
+  type UpdateCommand,
+} from './schemas.js';
 import { typeName, validatePayload } from './validate.js';
 
 /**
@@ -115,8 +122,20 @@ export function parseEvent(payload: Uint8Array | string, topicDeviceId?: string)
   return parseAs('command-event', payload, topicDeviceId);
 }
 
+/** Validates a proxy's presence (`tdo/v1/proxies/{namespace}/{pool}/{pod}`). */
+export function parsePresence(payload: Uint8Array | string): ParseResult<ProxyPresence> {
+  return parseAs('proxy-presence', payload);
+}
+
+/** Validates a resync request (`tdo/v1/resync`). */
+export function parseResync(payload: Uint8Array | string): ParseResult<ResyncRequest> {
+  return parseAs('resync-request', payload);
+}
+
 /** The JSON payload of a message. */
-export function encodeMessage(message: DeviceStateMessage | UpdateCommand | CommandEvent): string {
+export function encodeMessage(
+  message: DeviceStateMessage | UpdateCommand | CommandEvent | ProxyPresence | ResyncRequest,
+): string {
   return JSON.stringify(message);
 }
 

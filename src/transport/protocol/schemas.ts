@@ -21,6 +21,8 @@ export const LIMITS = {
   urlLength: 2048,
   messageLength: 1024,
   instantLength: 64,
+  /** namespace/pool/pod. */
+  proxyNameLength: 3 * 253 + 2,
 } as const;
 
 export const COMMAND_EVENT_STATES = [
@@ -115,6 +117,13 @@ export const DeviceStateSchema = Type.Object(
     autoUpdateSupported: optional(
       Type.Boolean({ description: 'Whether the device can install an update it is sent.' }),
     ),
+    proxy: optional(
+      text(
+        'The proxy that serves the device, as namespace/pool/pod (its presence topic): a device is online ' +
+          'only while that proxy is, and commands to it are paced per proxy.',
+        LIMITS.proxyNameLength,
+      ),
+    ),
     ts: instant('When the proxy read this state.'),
   },
   { title: 'DeviceState', description: 'Proxy → operator: the state of one device.' },
@@ -143,6 +152,10 @@ export const UpdateCommandSchema = Type.Object(
     version: text('The version to install.', LIMITS.textLength),
     artifact: UpdateArtifactSchema,
     issuedAt: instant('When the operator issued the command.'),
+    notAfter: instant(
+      'The last instant the proxy may start the command: one that arrives later is rejected, so a late ' +
+        'delivery never starts an installation outside the window it was sent for.',
+    ),
   },
   { title: 'UpdateCommand', description: 'Operator → proxy: install one version of one component.' },
 );
@@ -169,14 +182,49 @@ export const CommandEventSchema = Type.Object(
   { title: 'CommandEvent', description: 'Proxy → operator: progress and outcome of one command.' },
 );
 
+/**
+ * `tdo/v1/proxies/{namespace}/{pool}/{pod}`, retained, QoS 1: whether one proxy is connected. An MQTT
+ * connection has one last will, so presence is per proxy (the will publishes online:false), and a device is
+ * online only when its proxy is online and its own state says so.
+ */
+export const ProxyPresenceSchema = Type.Object(
+  {
+    online: Type.Boolean({ description: 'Whether the proxy is connected to the broker.' }),
+    devices: Type.Integer({
+      description: 'How many devices the proxy serves (its share of the pool).',
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+    }),
+    driver: optional(text('How the proxy reaches its devices: simulator or http.', LIMITS.textLength)),
+    ts: instant('When the proxy published this presence (for the last will: when it connected).'),
+  },
+  { title: 'ProxyPresence', description: 'Proxy → operator: whether one device proxy is connected.' },
+);
+
+/**
+ * `tdo/v1/resync`, operator → proxies, QoS 1, not retained: every proxy republishes the state of each of its
+ * devices (after the operator lost retained messages, or took over as leader).
+ */
+export const ResyncRequestSchema = Type.Object(
+  {
+    requestId: text("Identifies the request in the proxies' logs.", LIMITS.commandIdLength, 'commandId'),
+    ts: instant('When the operator asked.'),
+  },
+  { title: 'ResyncRequest', description: 'Operator → proxies: republish the state of every device.' },
+);
+
 export type DeviceStateMessage = Static<typeof DeviceStateSchema>;
 export type UpdateArtifact = Static<typeof UpdateArtifactSchema>;
 export type UpdateCommand = Static<typeof UpdateCommandSchema>;
 export type CommandEvent = Static<typeof CommandEventSchema>;
+export type ProxyPresence = Static<typeof ProxyPresenceSchema>;
+export type ResyncRequest = Static<typeof ResyncRequestSchema>;
 
 /** The payload schemas by file stem: what src/transport/schemas/ holds, one `<stem>.schema.json` each. */
 export const PAYLOAD_SCHEMAS = {
   'device-state': DeviceStateSchema,
   'update-command': UpdateCommandSchema,
   'command-event': CommandEventSchema,
+  'proxy-presence': ProxyPresenceSchema,
+  'resync-request': ResyncRequestSchema,
 } as const;

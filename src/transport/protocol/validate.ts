@@ -4,7 +4,7 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { isIsoInstant } from './instant.js';
 import { type PayloadName, payloadJsonSchema } from './json-schemas.js';
-import { PATTERNS } from './schemas.js';
+import { PATTERNS, PAYLOAD_SCHEMAS } from './schemas.js';
 
 const ajv = new Ajv2020({
   // Unknown fields are dropped from the value, not refused: a newer proxy may add fields.
@@ -17,10 +17,7 @@ const ajv = new Ajv2020({
 ajv.addFormat('date-time', { type: 'string', validate: isIsoInstant });
 
 const validators = new Map(
-  (['device-state', 'update-command', 'command-event'] as const).map((name) => [
-    name,
-    ajv.compile(payloadJsonSchema(name)),
-  ]),
+  (Object.keys(PAYLOAD_SCHEMAS) as PayloadName[]).map((name) => [name, ajv.compile(payloadJsonSchema(name))]),
 );
 
 /** Checks `value` (and drops its unknown fields, in place); the problem as `field: message`, or null. */

@@ -26,6 +26,7 @@ describe('UpdateExecutor', () => {
       version: '122.15.0.40',
       artifact: update.artifact,
       issuedAt: '2026-11-02T17:00:00.000Z',
+      notAfter: '2026-11-02T18:00:00.000Z',
     });
   });
 

@@ -85,7 +85,7 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
         {
           replicas: 2,
           mqtt: { url: 'mqtt://broker.tdo:1883', credentialsSecret: 'berlin-mqtt' },
-          simulator: { downloadSeconds: 5, installSeconds: 10, failurePercent: 20 },
+          simulator: { downloadSeconds: 5, installSeconds: 10, failurePercent: 20, fetchArtifacts: true },
         },
         { name: 'berlin', namespace: NS },
       ),
@@ -122,8 +122,11 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
       NS,
       '--mqtt-url',
       'mqtt://broker.tdo:1883',
+      '--driver',
+      'simulator',
     ]);
     expect(container?.env).to.deep.equal([
+      { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
       { name: 'TDO_MQTT_USERNAME', valueFrom: { secretKeyRef: { name: 'berlin-mqtt', key: 'username' } } },
       { name: 'TDO_MQTT_PASSWORD', valueFrom: { secretKeyRef: { name: 'berlin-mqtt', key: 'password' } } },
     ]);
@@ -145,6 +148,7 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
         firmwareVersion: '122.15.0.36',
         teamsAppVersion: null,
         autoUpdateSupported: false,
+        endpoint: null,
       },
       {
         name: 'room-102',
@@ -155,12 +159,14 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
         firmwareVersion: null,
         teamsAppVersion: null,
         autoUpdateSupported: true,
+        endpoint: null,
       },
     ]);
     expect(JSON.parse(cm.data['simulator.json'] ?? 'null')).to.deep.equal({
       downloadSeconds: 5,
       installSeconds: 10,
       failurePercent: 20,
+      fetchArtifacts: true,
     });
 
     // The embedded control plane's Deployment controller makes the replicas ready.

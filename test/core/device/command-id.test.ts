@@ -57,6 +57,7 @@ describe('commandId', () => {
         version: '1449/1.0.94.2023071702',
         artifact: { url: 'https://x.example/a.apk', sha256: 'a'.repeat(64), sizeBytes: 1 },
         issuedAt: '2026-12-05T17:00:00Z',
+        notAfter: '2026-12-05T18:00:00Z',
       }),
     );
     expect(parsed.ok).to.equal(true);

@@ -50,6 +50,8 @@ const noTransport: DeviceTransport = {
   },
   onState: () => {},
   onEvent: () => {},
+  onPresence: () => {},
+  requestResync: async () => {},
   stats: { malformed: 0, sent: 0, received: 0 },
   malformedByReason: new MalformedCounts(),
 };

@@ -44,7 +44,12 @@ describe('operator: simulated devices of --transport memory', function () {
   });
 
   it("should use the pool defaults while the namespace has no pool, then the pool's simulator settings", async () => {
-    expect(harness.memory.device('plain')?.behaviour).to.deep.equal(DEFAULT_SIMULATOR);
+    const { downloadSeconds, installSeconds, failurePercent } = DEFAULT_SIMULATOR;
+    expect(harness.memory.device('plain')?.behaviour).to.deep.equal({
+      downloadSeconds,
+      installSeconds,
+      failurePercent,
+    });
     await createAll(harness.client, [
       pool(NS, { downloadSeconds: 5, installSeconds: 7, failurePercent: 25 }),
     ]);
