@@ -14,6 +14,10 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: 'run the operator against a cluster (KUBECONFIG or in-cluster)',
     load: () => import('./run.js'),
   },
+  proxy: {
+    summary: "run one device proxy of a DeviceProxyPool (what the pool's pods run)",
+    load: () => import('./proxy.js'),
+  },
   cluster: {
     summary: 'run the embedded Kubernetes-compatible control plane on 127.0.0.1',
     load: () => import('./cluster.js'),

@@ -1,0 +1,38 @@
+// Builds the driver a proxy was started with (--driver). The http driver is loaded only when chosen, so a
+// simulator pool never loads the code that reaches device agents.
+
+import type { Logger } from 'pino';
+import type { Driver as DriverName } from '../../api/v1alpha1/deviceproxypool.js';
+import type { Clock } from '../../runtime/clock.js';
+import type { Driver, DriverListener } from '../driver.js';
+import type { SimulatorSettings } from '../pool-files.js';
+import { SimulatorDriver } from './simulator.js';
+
+export interface DriverContext {
+  clock: Clock;
+  logger: Logger;
+  listener: DriverListener;
+  /** simulator.json as read at start (the proxy passes later changes to the simulator driver). */
+  simulator: SimulatorSettings;
+  /** --http-endpoint-template, for the http driver. */
+  httpEndpointTemplate: string | undefined;
+}
+
+/** What src/proxy/drivers/http.ts exports for the proxy to build it. */
+interface HttpDriverModule {
+  createHttpDriver(context: DriverContext): Driver;
+}
+
+export async function loadDriver(name: DriverName): Promise<(context: DriverContext) => Driver> {
+  if (name === 'simulator') {
+    return (context) =>
+      new SimulatorDriver({ clock: context.clock, listener: context.listener, behaviour: context.simulator });
+  }
+  // A computed specifier: the http driver is built in its own file, and this one compiles without it.
+  const specifier = './http.js';
+  const module = (await import(specifier)) as Partial<HttpDriverModule>;
+  if (typeof module.createHttpDriver !== 'function') {
+    throw new Error('driver http: src/proxy/drivers/http.ts exports no createHttpDriver(context)');
+  }
+  return module.createHttpDriver;
+}
