@@ -372,7 +372,7 @@ export class DeviceProxy {
     const accepted: CommandEvent = { commandId: command.commandId, state: 'accepted', ts: now.toISOString() };
     this.running.set(command.commandId, { deviceId, last: accepted, receivedAt: this.realNow() });
     this.busy.set(deviceId, command.commandId);
-    log.info({ component: command.component, version: command.version }, 'command accepted');
+    log.info({ update: `${command.component} ${command.version}` }, 'command accepted');
     this.publishEvent(deviceId, accepted);
     void this.run(deviceId, command, log);
   }
