@@ -8,7 +8,7 @@
 
 import type { Logger } from 'pino';
 import type { PoolDevice } from '../core/pool/decide.js';
-import { type Clock, setTimerIn, type TimerHandle } from '../runtime/clock.js';
+import { type Clock, setTimerIn, sleep, type TimerHandle } from '../runtime/clock.js';
 import {
   type CommandEvent,
   commandsTopic,
@@ -60,6 +60,8 @@ export interface DeviceProxyOptions {
   }) => ProxyConnection;
   /** How long presence changes gather before devices are reassigned. */
   reassignDebounceMs?: number;
+  /** How long a new connection waits for the pool's retained presences before taking its share. */
+  presenceSettleMs?: number;
 }
 
 interface Running {
@@ -93,6 +95,9 @@ export class DeviceProxy {
   /** Serialises reassignments (each awaits the driver and subscriptions). */
   private reassigning: Promise<void> = Promise.resolve();
   private uncheckedLogged = false;
+  /** While a new connection learns the pool's presence: commands wait in `held`. */
+  private settling = false;
+  private readonly held: Array<[string, Buffer]> = [];
   private connectedOnce = false;
   private stopping = false;
 
@@ -162,26 +167,38 @@ export class DeviceProxy {
     return encodeMessage(presence);
   }
 
+  /**
+   * On every connection: say it is online, learn who else of the pool is (their retained presences arrive
+   * right after the subscription), take its share of the devices, and only then subscribe their commands
+   * and publish their states, so a proxy joining a pool never claims devices another one keeps. Commands the
+   * broker queued for it arrive meanwhile and wait for the share to be known.
+   */
   private async onConnect(sessionPresent: boolean): Promise<void> {
     if (this.connectedOnce) this.metrics.reconnects.inc();
     this.connectedOnce = true;
     this.metrics.connected.set(1);
+    this.settling = true;
     try {
       await this.connection.publish(presenceTopic(this.name), this.presence(true), true);
       // Subscribing again even with the session present: a broker that lost its sessions still gets them.
-      await this.connection.subscribe([
-        RESYNC_TOPIC,
-        presenceFilter(this.name),
-        ...[...this.served.keys()].map(commandsTopic),
-      ]);
+      await this.connection.subscribe([RESYNC_TOPIC, presenceFilter(this.name)]);
+      await sleep(this.options.realClock, this.options.presenceSettleMs ?? 300);
+      this.reassignTimer?.cancel();
+      this.reassignTimer = undefined;
+      await this.reassign();
+      await this.connection.subscribe([...this.served.keys()].map(commandsTopic));
       // The broker may have lost retained states (a restart without persistence): publish them again.
       await this.publishAllStates();
-      this.log.info({ sessionPresent, devices: this.served.size }, 'proxy online');
+      this.log.info({ sessionPresent, devices: this.served.size, peers: this.peers.size }, 'proxy online');
     } catch (err) {
       this.log.warn(
         { error: (err as Error).message },
         'setting up the connection failed; waiting to reconnect',
       );
+    } finally {
+      this.settling = false;
+      const held = this.held.splice(0);
+      for (const [deviceId, payload] of held) this.onMessage(commandsTopic(deviceId), payload);
     }
   }
 
@@ -197,6 +214,10 @@ export class DeviceProxy {
         return;
       }
       const parsed = parseTopic(topic);
+      if (parsed?.channel === 'commands' && this.settling) {
+        this.held.push([parsed.deviceId, payload]);
+        return;
+      }
       if (parsed?.channel === 'commands') {
         this.onCommand(parsed.deviceId, payload);
         return;
