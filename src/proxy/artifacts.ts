@@ -133,11 +133,11 @@ export class ArtifactStore {
     try {
       response = await fetch(url, { signal, redirect: 'follow' });
     } catch (err) {
-      throw new ArtifactError('network', `cannot fetch ${url}: ${causeOf(err)}`);
+      throw new ArtifactError('network', `cannot fetch ${shownUrl(url)}: ${causeOf(err)}`);
     }
     if (!response.ok || !response.body) {
       await response.body?.cancel();
-      throw new ArtifactError('http_status', `fetching ${url} answered HTTP ${response.status}`);
+      throw new ArtifactError('http_status', `fetching ${shownUrl(url)} answered HTTP ${response.status}`);
     }
     const temp = join(this.options.dir, `${sha256}.${process.pid}.${++this.seq}.part`);
     const hash = createHash('sha256');
@@ -173,13 +173,26 @@ export class ArtifactStore {
       if (signal.aborted || (err as NodeJS.ErrnoException).code === undefined) {
         throw new ArtifactError(
           'network',
-          `fetching ${url} broke off after ${received} bytes: ${causeOf(err)}`,
+          `fetching ${shownUrl(url)} broke off after ${received} bytes: ${causeOf(err)}`,
         );
       }
       throw err;
     }
-    this.log.info({ sha256, sizeBytes, url }, 'artifact fetched and checked');
+    this.log.info({ sha256, sizeBytes, url: shownUrl(url) }, 'artifact fetched and checked');
     return { path, sha256, sizeBytes };
+  }
+}
+
+/**
+ * A URL as messages and logs show it: without its query, fragment and userinfo, where signed URLs keep their
+ * tokens.
+ */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(not a URL)';
   }
 }
 

@@ -28,6 +28,8 @@ export interface ProxyConfig {
   listenHost: string;
   listenPort: number;
   httpEndpointTemplate: string | undefined;
+  /** A file holding the bearer token of the device agents (driver http); its content is never logged. */
+  httpTokenFile: string | undefined;
   /** ISO instant the simulated clock starts at; undefined: now. */
   clockStart: string | undefined;
   clockSpeed: number;
@@ -76,6 +78,12 @@ const FLAGS: readonly FlagSpec[] = [
     arg: 'URL',
     default: 'none',
     help: 'base URL of each device agent, with {deviceId} (driver http)',
+  },
+  {
+    name: 'http-token-file',
+    arg: 'PATH',
+    default: 'none',
+    help: 'file with the bearer token the device agents expect (driver http)',
   },
   {
     name: 'config-dir',
@@ -244,6 +252,7 @@ export function parseProxyConfig(argv: readonly string[], env: Env): Readonly<Pr
     listenHost,
     listenPort,
     httpEndpointTemplate: template,
+    httpTokenFile: flag('http-token-file'),
     clockStart,
     clockSpeed,
     logLevel: logLevel as LogLevel,

@@ -53,6 +53,8 @@ export async function startProxy(config: Readonly<ProxyConfig>, logger: Logger):
     onFailure: (reason) => metrics.artifactFailed(reason),
   });
   const tls = await tlsOptions(config);
+  const httpToken =
+    config.httpTokenFile === undefined ? undefined : (await readFile(config.httpTokenFile, 'utf8')).trim();
   const makeDriver = await loadDriver(config.driver);
   const clientId = proxyClientId(config.namespace, config.pool, config.pod);
   logger.info(
@@ -83,6 +85,7 @@ export async function startProxy(config: Readonly<ProxyConfig>, logger: Logger):
         listener,
         simulator: watcher?.config?.simulator ?? parseSimulatorFile('{}'),
         httpEndpointTemplate: config.httpEndpointTemplate,
+        httpToken,
       }),
     connection: (handlers) =>
       new ProxyConnection({

@@ -330,7 +330,10 @@ export class DeviceProxy {
   }
 
   private publishState(deviceId: string, state: DeviceStateMessage): void {
-    if (!this.connected) return; // published again on connection
+    // Before the first connection every state goes out once the pool's share is known (onConnect). After
+    // it, a state is queued while disconnected, like the events, so it still goes out before the success
+    // that follows it.
+    if (!this.connectedOnce) return;
     const message: DeviceStateMessage = { ...state, deviceId, proxy: this.key };
     this.connection.publish(stateTopic(deviceId), encodeMessage(message), true).catch((err: unknown) => {
       this.log.warn({ deviceId, error: (err as Error).message }, 'state not published');

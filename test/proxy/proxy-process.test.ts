@@ -160,6 +160,35 @@ for (const { name, start } of BROKERS) {
         'a good command after the bad ones succeeded',
       );
     });
+
+    it('should finish an update across a broker restart and count the reconnection', async () => {
+      const persistent = await OperatorClient.connect(broker.url, true);
+      try {
+        const command = updateCommand({ artifact: artifact() });
+        await persistent.send('phone-5', command);
+        await persistent.waitFor(
+          () => persistent.eventsOf(command.commandId).some((e) => e.state === 'installing'),
+          'the update is installing',
+        );
+        await broker.restart();
+        await persistent.waitFor(
+          () => persistent.eventsOf(command.commandId).some((e) => e.state === 'succeeded'),
+          'the update succeeded after the restart',
+          30_000,
+        );
+        await persistent.waitFor(
+          async () => /tdo_proxy_reconnects_total 1\b/.test((await proxy.get('/metrics')).body),
+          'the reconnection is counted',
+        );
+        await persistent.waitFor(
+          () => persistent.lastState('phone-5')?.firmwareVersion === '2.0.0',
+          'the new version is reported',
+        );
+        expect((await proxy.get('/healthz')).status).to.equal(200);
+      } finally {
+        await persistent.stop();
+      }
+    });
   });
 
   describe(`teams-device-operator proxy killed and restarted, on ${name}`, function () {

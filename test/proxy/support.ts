@@ -212,12 +212,13 @@ export class OperatorClient {
     });
   }
 
-  static async connect(url: string): Promise<OperatorClient> {
+  /** `persistent`: a fixed client id, clean:false and reconnection, as the operator's transport connects. */
+  static async connect(url: string, persistent = false): Promise<OperatorClient> {
     const client = await mqtt.connectAsync(url, {
       protocolVersion: 4,
       clientId: `test-operator-${process.pid}-${Math.random().toString(36).slice(2)}`,
-      clean: true,
-      reconnectPeriod: 0,
+      clean: !persistent,
+      reconnectPeriod: persistent ? 200 : 0,
     });
     const operator = new OperatorClient(client);
     await client.subscribeAsync({

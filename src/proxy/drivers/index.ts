@@ -16,6 +16,8 @@ export interface DriverContext {
   simulator: SimulatorSettings;
   /** --http-endpoint-template, for the http driver. */
   httpEndpointTemplate: string | undefined;
+  /** The bearer token of --http-token-file, for the http driver. */
+  httpToken: string | undefined;
 }
 
 /** What src/proxy/drivers/http.ts exports for the proxy to build it. */
