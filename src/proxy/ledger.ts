@@ -59,7 +59,7 @@ export class Ledger {
     this.log = options.logger.child({ ledger: this.file });
     this.clock = options.clock;
     this.debounceMs = options.debounceMs ?? 50;
-    this.maxFinished = options.maxFinished ?? 50_000;
+    this.maxFinished = options.maxFinished ?? 20_000;
   }
 
   /**
