@@ -4,6 +4,7 @@
 // SIGTERM, then exits 0.
 
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { DeviceAgent } from '../device-agent/agent.js';
@@ -41,22 +42,9 @@ interface AgentArgs {
 }
 
 export function parseAgentArgs(argv: string[]): AgentArgs | 'help' {
-  let values;
+  let values: ReturnType<typeof parse>['values'];
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        devices: { type: 'string' },
-        simulator: { type: 'string' },
-        listen: { type: 'string' },
-        'clock-speed': { type: 'string' },
-        'token-file': { type: 'string' },
-        'log-level': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    values = parse(argv).values;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -81,6 +69,23 @@ export function parseAgentArgs(argv: string[]): AgentArgs | 'help' {
     ...(values['token-file'] ? { tokenFile: values['token-file'] } : {}),
     logLevel: values['log-level'] ?? 'info',
   };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      devices: { type: 'string' },
+      simulator: { type: 'string' },
+      listen: { type: 'string' },
+      'clock-speed': { type: 'string' },
+      'token-file': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
 }
 
 function readToken(file: string): string {
@@ -128,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   const server = new AgentServer({ agent, logger, ...(token === undefined ? {} : { token }) });
-  let address;
+  let address: AddressInfo;
   try {
     address = await server.listen(args.host, args.port);
   } catch (err) {

@@ -15,7 +15,7 @@ import {
   type Problem,
   type ProblemKind,
 } from './contract.js';
-import { parseUpdateRequest } from './validate.js';
+import { parseUpdateRequest } from './contract-validate.js';
 
 export interface AgentServerOptions {
   agent: DeviceAgent;
