@@ -88,7 +88,7 @@ export class AgentServer {
       }
       if (resource === 'updates' && commandPart === undefined) {
         allow(req, 'POST');
-        return this.startUpdate(req, res, deviceId);
+        return await this.startUpdate(req, res, deviceId);
       }
       if (resource === 'updates' && commandPart !== undefined) {
         allow(req, 'GET');
