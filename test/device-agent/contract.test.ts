@@ -3,11 +3,20 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { OPENAPI_FILE, renderOpenApi } from '../../src/device-agent/openapi.js';
-import { poolDevice, type ArtifactServer, type RunningAgent, startAgent, startArtifactServer } from './support.js';
+import {
+  type ArtifactServer,
+  poolDevice,
+  type RunningAgent,
+  startAgent,
+  startArtifactServer,
+} from './support.js';
 
 type Doc = {
   openapi: string;
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref: string } }> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref: string } }> }> }>
+  >;
   components: { schemas: Record<string, unknown> };
 };
 
@@ -31,15 +40,18 @@ describe('the device agent contract (docs/device-agent.openapi.yaml)', () => {
   it('should be an OpenAPI 3.1 document that is exactly what the code renders', () => {
     expect(doc.openapi).to.match(/^3\.1\./);
     expect(Object.keys(doc.paths)).to.deep.equal(['/v1/status', '/v1/updates', '/v1/updates/{commandId}']);
-    expect(readFileSync(OPENAPI_FILE, 'utf8'), 'stale: run npx tsx src/device-agent/generate-openapi.ts').to.equal(
-      renderOpenApi(),
-    );
+    expect(
+      readFileSync(OPENAPI_FILE, 'utf8'),
+      'stale: run npx tsx src/device-agent/generate-openapi.ts',
+    ).to.equal(renderOpenApi());
   });
 
   it('should describe every field of every schema', () => {
     for (const [name, schema] of Object.entries(doc.components.schemas)) {
       const walk = (s: Record<string, unknown>, at: string) => {
-        for (const [field, sub] of Object.entries((s.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+        for (const [field, sub] of Object.entries(
+          (s.properties ?? {}) as Record<string, Record<string, unknown>>,
+        )) {
           expect(sub.description, `${at}.${field} has a description`).to.be.a('string');
           walk(sub, `${at}.${field}`);
         }
@@ -63,7 +75,12 @@ describe('the device agent contract (docs/device-agent.openapi.yaml)', () => {
       await artifacts.stop();
     });
 
-    async function call(method: 'get' | 'post', path: string, body?: unknown, headers: Record<string, string> = {}) {
+    async function call(
+      method: 'get' | 'post',
+      path: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) {
       const res = await fetch(`${base()}${path.replace('{commandId}', 'c1')}`, {
         method: method.toUpperCase(),
         headers: {
@@ -94,16 +111,40 @@ describe('the device agent contract (docs/device-agent.openapi.yaml)', () => {
       const busy = await call('post', '/v1/updates', { ...update(), commandId: 'c2' });
       expect(busy.status).to.equal(409);
       expect(busy.body.detail).to.contain('another update is in progress: Firmware 2.0.0 (command c1)');
-      const invalid = await call('post', '/v1/updates', { ...update(), artifact: { ...update().artifact, sha256: 'xyz' } });
-      expect(invalid.body).to.include({ status: 400, field: 'artifact.sha256', detail: 'artifact.sha256: must be 64 hex digits' });
-      expect((await call('post', '/v1/updates', '{not json')).body).to.include({ status: 400, field: 'body' });
-      expect((await call('post', '/v1/updates', update(), { 'Content-Type': 'text/plain' })).status).to.equal(415);
-      expect((await call('post', '/v1/updates', { ...update(), padding: 'x'.repeat(20_000) })).status).to.equal(413);
+      const invalid = await call('post', '/v1/updates', {
+        ...update(),
+        artifact: { ...update().artifact, sha256: 'xyz' },
+      });
+      expect(invalid.body).to.include({
+        status: 400,
+        field: 'artifact.sha256',
+        detail: 'artifact.sha256: must be 64 hex digits',
+      });
+      expect((await call('post', '/v1/updates', '{not json')).body).to.include({
+        status: 400,
+        field: 'body',
+      });
+      expect((await call('post', '/v1/updates', update(), { 'Content-Type': 'text/plain' })).status).to.equal(
+        415,
+      );
+      expect(
+        (await call('post', '/v1/updates', { ...update(), padding: 'x'.repeat(20_000) })).status,
+      ).to.equal(413);
       expect((await call('get', '/v1/updates/{commandId}')).body).to.include({ commandId: 'c1' });
-      expect((await call('get', '/v1/status', undefined, { Authorization: 'Bearer wrong' })).status).to.equal(401);
-      const missing = await fetch(`${base()}/v1/updates/nope`, { headers: { Authorization: 'Bearer s3cret' } });
+      expect((await call('get', '/v1/status', undefined, { Authorization: 'Bearer wrong' })).status).to.equal(
+        401,
+      );
+      const missing = await fetch(`${base()}/v1/updates/nope`, {
+        headers: { Authorization: 'Bearer s3cret' },
+      });
       const problem = await missing.json();
-      conforms('/v1/updates/{commandId}', 'get', missing.status, missing.headers.get('content-type') ?? '', problem);
+      conforms(
+        '/v1/updates/{commandId}',
+        'get',
+        missing.status,
+        missing.headers.get('content-type') ?? '',
+        problem,
+      );
       expect(problem).to.include({ status: 404, detail: 'no update nope on device p1' });
       expect(seen).to.include.members(['post /v1/updates 202', 'post /v1/updates 409', 'get /v1/status 401']);
     });

@@ -43,7 +43,14 @@ describe('teams-device-operator device-agent as a process', () => {
   });
 
   it('should serve each device at /devices/{deviceId} on 127.0.0.1 and exit 0 on SIGTERM', async () => {
-    const agent = await start(['--devices', devicesFile, '--listen', '127.0.0.1:0', '--token-file', tokenFile]);
+    const agent = await start([
+      '--devices',
+      devicesFile,
+      '--listen',
+      '127.0.0.1:0',
+      '--token-file',
+      tokenFile,
+    ]);
     running = agent.child;
     expect(agent.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(`${agent.url}/devices/${encodeURIComponent('room 2')}/v1/status`, {

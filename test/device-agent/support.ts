@@ -41,7 +41,12 @@ export async function startAgent(
   options: { behaviour?: SimulatorBehaviour; token?: string; port?: number } = {},
 ): Promise<RunningAgent> {
   const clock = new AcceleratedClock({ start: new Date('2026-03-01T00:00:00Z'), speed: 10 });
-  const agent = new DeviceAgent({ devices, behaviour: options.behaviour ?? QUICK, clock, logger: silentLogger() });
+  const agent = new DeviceAgent({
+    devices,
+    behaviour: options.behaviour ?? QUICK,
+    clock,
+    logger: silentLogger(),
+  });
   const server = new AgentServer({
     agent,
     logger: silentLogger(),
@@ -68,7 +73,9 @@ export interface ArtifactServer {
 }
 
 /** Serves `bytes` at /artifact.bin. */
-export async function startArtifactServer(bytes = Buffer.from('firmware image 2.0.0\n'.repeat(100))): Promise<ArtifactServer> {
+export async function startArtifactServer(
+  bytes = Buffer.from('firmware image 2.0.0\n'.repeat(100)),
+): Promise<ArtifactServer> {
   const server: Server = createServer((req, res) => {
     if (req.url !== '/artifact.bin') return res.writeHead(404).end();
     res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length });
