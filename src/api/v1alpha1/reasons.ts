@@ -18,6 +18,8 @@ export const ConditionType = {
   AutoUpdateBlocked: 'AutoUpdateBlocked',
   RemoteUpdateAvailable: 'RemoteUpdateAvailable',
   Halted: 'Halted',
+  /** DeviceProxyPool: whether its proxies fetch each artifact and check its size and sha256. */
+  ArtifactsChecked: 'ArtifactsChecked',
 } as const;
 
 /** Condition types of UpdatePlan beyond ConditionType. */
@@ -155,6 +157,10 @@ export const POOL_REASON_EXPLANATIONS = {
   /** Events: the controller created or updated the pool's ConfigMap or Deployment. */
   Created: 'the controller created an object of the pool',
   Updated: 'the controller updated an object of the pool',
+  /** ArtifactsChecked True: the proxies fetch each artifact and check its size and sha256 before installing. */
+  ArtifactsFetched: 'the proxies fetch and check every artifact',
+  /** ArtifactsChecked False: spec.simulator.fetchArtifacts is false, so nothing is fetched or checked. */
+  FetchDisabled: 'artifacts are not fetched, so sha256 and size are not checked',
 } as const;
 export const PoolReason = namesOf(POOL_REASON_EXPLANATIONS);
 export type PoolReason = (typeof PoolReason)[keyof typeof PoolReason];
