@@ -74,6 +74,11 @@ export const DEVICE_REASON_EXPLANATIONS = {
   NotReported: 'nothing heard from the device yet',
   /** The proxy reports the device as disconnected. */
   Offline: 'the proxy reports the device disconnected',
+  /**
+   * Ready and Online False: the device proxy that serves the device (DeviceState.proxy) is offline (its last
+   * will, or its shutdown), so whatever the device last said, nothing reaches it.
+   */
+  ProxyOffline: 'the device proxy serving the device is offline',
   // Online
   Connected: 'the device is connected',
   Disconnected: 'the device is disconnected',

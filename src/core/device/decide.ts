@@ -53,7 +53,9 @@ import {
 } from './progress.js';
 import {
   type DeviceObservation,
+  effectiveOnline,
   nextLastSeen,
+  type ProxyObservation,
   reportedAt,
   reportedFrom,
   stableAvailableUpdates,
@@ -62,7 +64,7 @@ import {
 
 export type { DeviceEvent, FinishedUpdate } from './events.js';
 export { DEFAULT_PROGRESS_INTERVAL_MS, type ObservedCommandEvent } from './progress.js';
-export { type DeviceObservation, LAST_SEEN_REFRESH_MS } from './report.js';
+export { type DeviceObservation, LAST_SEEN_REFRESH_MS, type ProxyObservation } from './report.js';
 
 /** A command in flight with no event heard is sent again (same command id) at most this often. */
 export const DEFAULT_RESEND_AFTER_MS = 5 * MS_PER_MINUTE;
@@ -71,6 +73,11 @@ export interface DeviceDecisionInput {
   device: TeamsDevice;
   /** What the device last reported to this process; absent: nothing yet (status.reported stands). */
   observed?: DeviceObservation | undefined;
+  /**
+   * The presence of the proxy `observed.proxy` names, when the operator knows it; absent: no proxy named, or
+   * none known (the device is judged by its own state). A proxy known offline makes the device offline.
+   */
+  proxy?: ProxyObservation | undefined;
   catalog: Catalog;
   /** The device's policy (core policyFor). */
   policy: UpdatePolicySpec;
@@ -330,7 +337,11 @@ export function decideDevice(input: DeviceDecisionInput): DeviceDecision {
 
   // What the device reports.
   const reported = observed ? reportedFrom(observed) : old.reported;
-  const online = observed ? observed.online : old.online;
+  const online = effectiveOnline(observed, old.online, input.proxy);
+  const proxyOffline =
+    observed && input.proxy && !input.proxy.online
+      ? { name: input.proxy.name, since: input.proxy.since }
+      : null;
   const view = viewOf({ ...device, status: { ...old, ...(reported ? { reported } : {}) } }, policy);
   const remote = remoteUpdatesAvailable(policy);
   const s: Step = {
@@ -406,6 +417,7 @@ export function decideDevice(input: DeviceDecisionInput): DeviceDecision {
     {
       generation: device.metadata.generation,
       online,
+      proxyOffline,
       windowsProblem: windowsProblem(policy, view.zone),
       zone: view.zone,
       availableUpdates: available,
@@ -416,7 +428,12 @@ export function decideDevice(input: DeviceDecisionInput): DeviceDecision {
     },
     now,
   );
-  const lastSeen = nextLastSeen(old, observed, now);
+  // lastSeen follows the device's own state; online flips with its proxy too.
+  const lastSeen = nextLastSeen(
+    old,
+    observed && online !== undefined && online !== observed.online ? { ...observed, online } : observed,
+    now,
+  );
   const computed: TeamsDeviceStatus = {
     ...old,
     ...(device.metadata.generation === undefined ? {} : { observedGeneration: device.metadata.generation }),

@@ -116,7 +116,8 @@ export function transitionEvents(
       events.push({
         type: 'Warning',
         reason: DeviceEventReason.DeviceOffline,
-        message: 'the device is disconnected',
+        // Why: the device itself, or the proxy that serves it (ProxyOffline names it).
+        message: onlineAfter.message ?? 'the device is disconnected',
       });
     }
   }
