@@ -20,9 +20,6 @@ export interface UpdateExecutorOptions {
   log: Logger;
 }
 
-/** How long a command may wait for its proxy before the proxy must reject it. */
-export const COMMAND_TTL_MS = 60 * 60 * 1000;
-
 /** The protocol command (src/transport/protocol.ts UpdateCommand) for an update to send. */
 export function updateCommand(update: UpdateToSend, issuedAt: Date): UpdateCommand {
   return {
@@ -36,7 +33,8 @@ export function updateCommand(update: UpdateToSend, issuedAt: Date): UpdateComma
       sizeBytes: update.artifact.sizeBytes,
     },
     issuedAt: issuedAt.toISOString(),
-    notAfter: new Date(issuedAt.getTime() + COMMAND_TTL_MS).toISOString(),
+    // Decided with the update (src/core/device/not-after.ts): the end of its window, at most a TTL away.
+    notAfter: update.notAfter.toISOString(),
   };
 }
 

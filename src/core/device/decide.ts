@@ -43,6 +43,7 @@ import {
   transitionEvents,
 } from './events.js';
 import { maxAttempts, type UpdateSource, withHistoryEntry } from './history.js';
+import { commandNotAfter } from './not-after.js';
 import {
   coalesceProgress,
   DEFAULT_PROGRESS_INTERVAL_MS,
@@ -63,6 +64,7 @@ import {
 } from './report.js';
 
 export type { DeviceEvent, FinishedUpdate } from './events.js';
+export { COMMAND_TTL_MS } from './not-after.js';
 export { DEFAULT_PROGRESS_INTERVAL_MS, type ObservedCommandEvent } from './progress.js';
 export { type DeviceObservation, LAST_SEEN_REFRESH_MS, type ProxyObservation } from './report.js';
 
@@ -116,6 +118,8 @@ export interface UpdateToSend {
   commandId: string;
   /** True: the command in flight sent again with the same id (no status change). */
   resend: boolean;
+  /** The last instant the proxy may start it (commandNotAfter): later, it rejects the command. */
+  notAfter: Date;
 }
 
 /**
@@ -214,6 +218,7 @@ function advanceInFlight(
       attempt: current.attempt,
       commandId: current.commandId,
       resend: true,
+      notAfter: commandNotAfter(current.source as UpdateSource, view.rules, now),
     },
   };
 }
@@ -288,6 +293,7 @@ function startNext(
         attempt,
         commandId: id,
         resend: false,
+        notAfter: commandNotAfter(ready.source, view.rules, now),
       },
       waiting: null,
     };
