@@ -114,6 +114,8 @@ export type DeviceReason = (typeof DeviceReason)[keyof typeof DeviceReason];
 export const DEVICE_EVENT_REASON_EXPLANATIONS = {
   UpdateSucceeded: 'the device reports the target version',
   UpdateFailed: 'an update attempt failed',
+  /** The command reached its proxy after its notAfter: it never started, and is sent again in the next window. */
+  UpdateExpired: 'the command arrived too late and is sent again in the next window',
   /** A due update waits for its device to come online (not for a concurrency slot: that is routine). */
   UpdateWaiting: 'a due update waits for its device to come online',
   AutoUpdateBlocked: 'automatic updates became blocked',

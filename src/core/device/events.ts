@@ -20,7 +20,7 @@ export interface FinishedUpdate {
   attempt: number;
   /** The version of the component before the update, as the device reported it. */
   from: string | null;
-  result: 'Succeeded' | 'Failed';
+  result: 'Succeeded' | 'Failed' | 'Expired';
   message: string;
   /** status.update.startedAt of the attempt, if known. */
   startedAt?: string | undefined;
@@ -74,6 +74,13 @@ export function finishedEvent(
       type: 'Normal',
       reason: DeviceEventReason.UpdateSucceeded,
       message: `${what} succeeded${timing(finished, 'in', now)}: ${finished.message}`,
+    };
+  }
+  if (finished.result === 'Expired') {
+    return {
+      type: 'Warning',
+      reason: DeviceEventReason.UpdateExpired,
+      message: `${what} was not started: ${finished.message}; it is sent again in its next window, and does not count as a failed attempt`,
     };
   }
   let next = '';

@@ -139,3 +139,106 @@ describe('nextForbiddenInstant', () => {
     });
   }
 });
+
+describe('decideDevice: a command that arrived after its notAfter', () => {
+  const SENT = commandId('phone-1', 'Firmware', '122.15.0.40', 1);
+  const late = {
+    commandId: SENT,
+    state: 'rejected' as const,
+    message: 'arrived at 2026-11-03T07:20:00Z, after its notAfter 2026-11-03T07:00:00Z',
+    ts: '2026-11-03T07:20:00Z',
+  };
+  function decideLate(o: { now: string; source?: string; history?: number }) {
+    const d = device({ name: 'phone-1', phase: 'Test', timeZone: 'Europe/Berlin' });
+    const source = o.source ?? 'Auto';
+    const expired = Array.from({ length: o.history ?? 0 }, () => ({
+      component: 'Firmware' as const,
+      from: '122.15.0.36',
+      to: '122.15.0.40',
+      source,
+      result: 'Expired' as const,
+      finishedAt: '2026-11-02T18:00:00Z',
+    }));
+    const attempt = 1 + expired.length;
+    d.status = {
+      ...d.status,
+      history: expired,
+      update: {
+        commandId: commandId('phone-1', 'Firmware', '122.15.0.40', attempt),
+        component: 'Firmware',
+        version: '122.15.0.40',
+        source,
+        state: 'Sent',
+        attempt,
+        startedAt: '2026-11-03T06:50:00Z',
+      },
+    };
+    return decideDevice({
+      device: d,
+      observed: {
+        online: true,
+        manufacturer: 'Yealink',
+        model: 'MP56',
+        firmwareVersion: '122.15.0.36',
+        autoUpdateSupported: true,
+        ts: o.now,
+      },
+      catalog: buildCatalog([R36, R40].map(release)),
+      policy: policySpec({ rolloutSpreadDays: 0 }),
+      plans: source === 'Auto' ? [] : [plan('now', { devices: { names: ['phone-1'] } })],
+      event: { ...late, commandId: commandId('phone-1', 'Firmware', '122.15.0.40', attempt) },
+      slotAvailable: true,
+      now: at(o.now),
+    });
+  }
+
+  it('should record it as Expired, not Failed, and wait for the next window for an automatic update', () => {
+    const d = decideLate({ now: '2026-11-03T07:20:00Z' }); // 08:20 in Berlin: business hours
+    expect(d.status.history?.[0]).to.include({ result: 'Expired', to: '122.15.0.40' });
+    expect(d.send).to.equal(undefined);
+    expect(d.finished?.result).to.equal('Expired');
+    expect(d.events.map((e) => e.reason)).to.deep.equal(['UpdateExpired']);
+    expect(d.events[0]?.message).to.match(
+      /was not started: .*after its notAfter.*sent again in its next window/,
+    );
+    // Woken when business hours end (18:00 in Berlin).
+    expect(new Date(Date.parse('2026-11-03T07:20:00Z') + (d.requeueAfterMs ?? 0)).toISOString()).to.equal(
+      '2026-11-03T17:00:00.000Z',
+    );
+  });
+
+  it('should send an automatic update again at the end of business hours as a new attempt (a new command id)', () => {
+    const d = decideLate({ now: '2026-11-03T07:20:00Z' });
+    const device2 = device({ name: 'phone-1', phase: 'Test', timeZone: 'Europe/Berlin' });
+    device2.status = d.status;
+    const next = decideDevice({
+      device: device2,
+      observed: {
+        online: true,
+        manufacturer: 'Yealink',
+        model: 'MP56',
+        firmwareVersion: '122.15.0.36',
+        autoUpdateSupported: true,
+        ts: '2026-11-03T17:00:00Z',
+      },
+      catalog: buildCatalog([R36, R40].map(release)),
+      policy: policySpec({ rolloutSpreadDays: 0 }),
+      plans: [],
+      slotAvailable: true,
+      now: at('2026-11-03T17:00:00Z'),
+    });
+    expect(next.send).to.include({
+      attempt: 2,
+      commandId: commandId('phone-1', 'Firmware', '122.15.0.40', 2),
+    });
+    expect(next.send?.notAfter.toISOString()).to.equal('2026-11-03T18:00:00.000Z');
+  });
+
+  it('should never give an update up for lateness, even after more expirations than retry.maxAttempts', () => {
+    const d = decideLate({ now: '2026-11-03T07:20:00Z', source: 'UpdatePlan/now', history: 4 });
+    expect(d.send).to.include({ attempt: 6, source: 'UpdatePlan/now' });
+    expect(d.status.conditions?.find((c) => c.type === 'AutoUpdateBlocked')?.reason).to.not.equal(
+      'RetriesExhausted',
+    );
+  });
+});
