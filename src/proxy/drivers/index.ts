@@ -20,21 +20,11 @@ export interface DriverContext {
   httpToken: string | undefined;
 }
 
-/** What src/proxy/drivers/http.ts exports for the proxy to build it. */
-interface HttpDriverModule {
-  createHttpDriver(context: DriverContext): Driver;
-}
-
 export async function loadDriver(name: DriverName): Promise<(context: DriverContext) => Driver> {
   if (name === 'simulator') {
     return (context) =>
       new SimulatorDriver({ clock: context.clock, listener: context.listener, behaviour: context.simulator });
   }
-  // A computed specifier: the http driver is built in its own file, and this one compiles without it.
-  const specifier = './http.js';
-  const module = (await import(specifier)) as Partial<HttpDriverModule>;
-  if (typeof module.createHttpDriver !== 'function') {
-    throw new Error('driver http: src/proxy/drivers/http.ts exports no createHttpDriver(context)');
-  }
-  return module.createHttpDriver;
+  const { createHttpDriver } = await import('./http.js');
+  return createHttpDriver;
 }
