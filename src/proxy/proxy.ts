@@ -280,7 +280,16 @@ export class DeviceProxy {
     const leaving = [...this.served.keys()].filter((id) => !wanted.has(id));
     const arriving = mine.filter((d) => !this.served.has(d.deviceId)).map((d) => d.deviceId);
     const countBefore = this.served.size;
-    for (const id of leaving) this.served.delete(id);
+    for (const id of leaving) {
+      this.served.delete(id);
+      // The driver forgets the device (its update with it): the proxy that takes it over answers a redelivery.
+      const commandId = this.busy.get(id);
+      if (commandId !== undefined) {
+        this.busy.delete(id);
+        this.running.delete(commandId);
+        this.log.info({ deviceId: id, commandId }, 'device moved to another proxy during an update');
+      }
+    }
     for (const d of mine) this.served.set(d.deviceId, d);
     if (this.connected && leaving.length > 0) await this.connection.unsubscribe(leaving.map(commandsTopic));
     // New devices report their state through the listener, now that they are in `served`.
