@@ -134,7 +134,12 @@ const FLAGS: readonly FlagSpec[] = [
     default: '1',
     help: 'simulated seconds per real second (as the operator was started with), for simulated downloads and notAfter',
   },
-  { name: 'log-level', arg: LOG_LEVELS.join('|'), default: 'info', help: 'least severe level logged' },
+  {
+    name: 'log-level',
+    arg: 'LEVEL',
+    default: 'info',
+    help: `least severe level logged: ${LOG_LEVELS.join(', ')}`,
+  },
   { name: 'help', default: 'false', help: 'print this help and exit' },
 ];
 
