@@ -8,7 +8,6 @@ import { startOperator } from '../operator/operator.js';
 import { AcceleratedClock, type Clock, RealClock } from '../runtime/clock.js';
 import type { StopReason } from '../runtime/manager.js';
 import { OperatorMetrics } from '../runtime/metrics.js';
-import { assertTransportAvailable, TransportUnavailableError } from '../transport/factory.js';
 
 const PREFIX = 'teams-device-operator run';
 
@@ -25,7 +24,7 @@ OPERATOR_IMAGE sets the default image of device proxy pods (the chart sets it to
 Exit codes:
   0  stopped by SIGTERM or SIGINT
   1  leadership lost, or the operator could not start (e.g. no kubeconfig)
-  2  invalid flags, or a transport this version does not have`;
+  2  invalid flags, or a file they name (MQTT password, CA, certificate, key) that cannot be read`;
 
 /** Exit code for why the operator stopped. */
 export function exitCodeFor(reason: StopReason): number {
@@ -60,15 +59,13 @@ export async function main(
     return 0;
   }
 
-  const logger = pino({ level: config.logLevel, base: { component: 'teams-device-operator' } });
+  const logger = pino({
+    level: config.logLevel,
+    base: { component: 'teams-device-operator' },
+    // redactConfig already hides it; this keeps a config logged whole by mistake from showing it either.
+    redact: { paths: ['config.mqtt.password', 'mqtt.password', 'password'], censor: 'REDACTED' },
+  });
   const clock = operatorClock(config);
-  try {
-    assertTransportAvailable(config);
-  } catch (error) {
-    if (!(error instanceof TransportUnavailableError)) throw error;
-    process.stderr.write(`${PREFIX}: ${error.message}\n`);
-    return 2;
-  }
   let client: KubeClient;
   try {
     client = clientFromConfig(config);
@@ -93,6 +90,10 @@ export async function main(
       ...(env.OPERATOR_IMAGE ? { image: env.OPERATOR_IMAGE } : {}),
     });
   } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${PREFIX}: ${error.message}\n`);
+      return 2;
+    }
     logger.error({ err: error }, 'operator failed to start');
     process.stderr.write(`${PREFIX}: could not start: ${(error as Error).message}\n`);
     return 1;

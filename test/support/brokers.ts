@@ -33,7 +33,7 @@ export interface TestBroker {
 
 /** The brokers every transport test runs on: one describe per entry. */
 export const BROKERS: ReadonlyArray<{ name: TestBroker['name']; start: () => Promise<TestBroker> }> = [
-  { name: 'mosquitto', start: startMosquitto },
+  { name: 'mosquitto', start: () => startMosquitto() },
   { name: 'aedes', start: startAedes },
 ];
 
@@ -70,11 +70,21 @@ async function waitForListener(port: number, timeoutMs: number, exited: () => st
   }
 }
 
+export interface MosquittoOptions {
+  /**
+   * Keep mosquitto's own queue limits (max_queued_messages 1000, max_inflight_messages 20), as an
+   * installation that never tuned them runs, instead of raising them to BROKER_QUEUE_LIMIT: for the tests
+   * that prove the operator loses nothing on such a broker.
+   */
+  defaultLimits?: boolean;
+}
+
 /**
  * mosquitto with a generated config in a temp dir: anonymous, 127.0.0.1 only, persistence on (so a restart
- * keeps sessions and their queued QoS 1 messages), queue limits raised to BROKER_QUEUE_LIMIT.
+ * keeps sessions and their queued QoS 1 messages), queue limits raised to BROKER_QUEUE_LIMIT unless
+ * `defaultLimits` says otherwise.
  */
-export async function startMosquitto(): Promise<TestBroker> {
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<TestBroker> {
   const dir = await mkdtemp(join(tmpdir(), 'tdo-mosquitto-'));
   const port = await freePort();
   const config = join(dir, 'mosquitto.conf');
@@ -87,8 +97,9 @@ export async function startMosquitto(): Promise<TestBroker> {
       `persistence_location ${dir}/`,
       // Started as root, mosquitto would switch to the user `mosquitto`, who cannot write the temp dir.
       `user ${userInfo().username}`,
-      `max_queued_messages ${BROKER_QUEUE_LIMIT}`,
-      `max_inflight_messages 0`,
+      ...(options.defaultLimits
+        ? []
+        : [`max_queued_messages ${BROKER_QUEUE_LIMIT}`, 'max_inflight_messages 0']),
       'log_dest stderr',
       'log_type error',
       'log_type warning',
