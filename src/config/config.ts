@@ -87,7 +87,6 @@ interface FlagSpec {
 
 export const DEFAULT_LEASE_NAME = 'teams-device-operator';
 
-
 /** MQTT client ids that every broker accepts; no wildcard or topic characters. */
 const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -394,8 +393,10 @@ function parseMqtt(
   defaultClientId: string,
   problems: string[],
 ): MqttConfig {
-  const clientId = flag('mqtt-client-id') ?? fromEnv('TDO_MQTT_CLIENT_ID') ?? defaultClientId;
-  if (!CLIENT_ID.test(clientId)) {
+  const givenClientId = flag('mqtt-client-id') ?? fromEnv('TDO_MQTT_CLIENT_ID');
+  const clientId = givenClientId ?? defaultClientId;
+  // The default is made of the Lease's names, whose own problems are reported above.
+  if (givenClientId !== undefined && !CLIENT_ID.test(givenClientId)) {
     problems.push(
       `--mqtt-client-id: "${clientId}" is not a client id (1-128 letters, digits, ".", "_", ":" and "-")`,
     );
@@ -404,7 +405,9 @@ function parseMqtt(
   const password = fromEnv('TDO_MQTT_PASSWORD');
   const passwordFile = flag('mqtt-password-file') ?? fromEnv('TDO_MQTT_PASSWORD_FILE');
   if (password !== undefined && passwordFile !== undefined) {
-    problems.push('--mqtt-password-file: give the password either in TDO_MQTT_PASSWORD or in a file, not both');
+    problems.push(
+      '--mqtt-password-file: give the password either in TDO_MQTT_PASSWORD or in a file, not both',
+    );
   }
   if ((password !== undefined || passwordFile !== undefined) && username === undefined) {
     problems.push('--mqtt-username: a password needs a user name (MQTT sends none without one)');

@@ -30,7 +30,9 @@ export function readMqttSecrets(
     }
   };
   // A Secret mounted as a file usually ends in a newline that is not part of the password.
-  const passwordText = file('mqtt-password-file', config.passwordFile)?.toString('utf8').replace(/\r?\n$/, '');
+  const passwordText = file('mqtt-password-file', config.passwordFile)
+    ?.toString('utf8')
+    .replace(/\r?\n$/, '');
   const secrets: MqttSecrets = {};
   const password = passwordText ?? config.password;
   if (password !== undefined) secrets.password = password;

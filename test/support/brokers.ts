@@ -37,6 +37,19 @@ export const BROKERS: ReadonlyArray<{ name: TestBroker['name']; start: () => Pro
   { name: 'aedes', start: startAedes },
 ];
 
+/**
+ * The brokers as an installation runs them untuned: mosquitto with its default queue limits (20 in flight,
+ * 1,000 queued per client), and aedes as `npm start` embeds it. For the tests that prove nothing is lost
+ * where a broker would drop messages.
+ */
+export const BROKERS_AS_INSTALLED: ReadonlyArray<{
+  name: TestBroker['name'];
+  start: () => Promise<TestBroker>;
+}> = [
+  { name: 'mosquitto', start: () => startMosquitto({ defaultLimits: true }) },
+  { name: 'aedes', start: startAedes },
+];
+
 /** A port nobody listens on now (the kernel's choice), for a broker to bind. */
 export async function freePort(): Promise<number> {
   const server = net.createServer();

@@ -1,10 +1,11 @@
 // createTransport: the transport a config names, with what runs beside it, started and stopped as one.
-import { expect } from 'chai';
-import pino from 'pino';
-import type { TeamsDevice } from '../../src/api/v1alpha1/index.js';
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'chai';
+import pino from 'pino';
+import type { TeamsDevice } from '../../src/api/v1alpha1/index.js';
 import { ConfigError, parseConfig } from '../../src/config/config.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { createTransport, type TransportDeps } from '../../src/transport/factory.js';

@@ -22,6 +22,7 @@ import pino, { type Logger } from 'pino';
 import { type Clock, setTimerIn, type TimerHandle } from '../../runtime/clock.js';
 import { callHandler, dropMalformed } from '../delivery.js';
 import { MalformedCommandError } from '../memory.js';
+import type { LinkMetricsSource, MessageKind } from '../metrics.js';
 import {
   channelFilter,
   commandsTopic,
@@ -49,7 +50,6 @@ import type {
   StateHandler,
   TransportStats,
 } from '../types.js';
-import type { LinkMetricsSource, MessageKind } from '../metrics.js';
 import { type BackoffPolicy, DEFAULT_BACKOFF, reconnectDelayMs } from './backoff.js';
 import {
   DEFAULT_ACK_TIMEOUT_MS,
