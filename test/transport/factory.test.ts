@@ -46,7 +46,7 @@ describe('createTransport', () => {
     try {
       expect(runtime.kind).to.equal('mqtt');
       expect(runtime.transport).to.be.instanceOf(MqttTransport);
-      const transport = runtime.transport as MqttTransport;
+      const transport = runtime.transport as unknown as MqttTransport;
       expect(transport.connected).to.equal(false);
       await runtime.start();
       expect(transport.connected).to.equal(true);

@@ -94,6 +94,8 @@ export class MqttTransport implements DeviceTransport, LinkMetricsSource {
   private readonly presences = new Map<string, { proxy: ProxyName; presence: ProxyPresence }>();
   private readonly presenceHandlers: PresenceHandler[] = [];
   private resyncs = 0;
+  /** The request id of the latest resync request. */
+  lastResyncRequestId: string | undefined;
   private client: MqttClient | undefined;
   private reconnectTimer: TimerHandle | undefined;
   private failedAttempts = 0;
@@ -239,16 +241,21 @@ export class MqttTransport implements DeviceTransport, LinkMetricsSource {
     });
   }
 
-  /** Publishes a resync request (QoS 1, not retained); resolves on the broker's PUBACK. */
+  /**
+   * Publishes a resync request (QoS 1, not retained); resolves on the broker's PUBACK. Its id
+   * (lastResyncRequestId) is unique per request, also across restarts, so a proxy's logs tell them apart.
+   */
   async requestResync(): Promise<void> {
     const client = this.client;
     if (!client) throw new Error('mqtt transport: resync before start');
     this.resyncs++;
-    const ts = this.clock.now().toISOString();
-    const payload = encodeMessage({ requestId: `${this.options.clientId}-${this.resyncs}`, ts });
+    const now = this.clock.now();
+    const requestId = `${this.options.clientId}-${now.getTime().toString(36)}-${this.resyncs}`;
+    this.lastResyncRequestId = requestId;
+    const payload = encodeMessage({ requestId, ts: now.toISOString() });
     this.count('resync', 'out');
     await client.publishAsync(RESYNC_TOPIC, payload, { qos: 1 });
-    this.log.info({ resync: this.resyncs }, 'resync requested');
+    this.log.info({ requestId }, 'resync requested');
   }
 
   /** The last valid state the transport has heard from a device. */

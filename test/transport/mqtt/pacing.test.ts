@@ -125,7 +125,11 @@ for (const { name, start } of BROKERS_AS_INSTALLED) {
       const known = new Set<string>();
       transport.onState((id) => known.add(id));
       await transport.start();
-      await eventually(() => known.size === DEVICES, 'the transport knows every device and its proxy', 20_000);
+      await eventually(
+        () => known.size === DEVICES,
+        'the transport knows every device and its proxy',
+        20_000,
+      );
 
       // The proxy answers every command with `accepted`, as a proxy does before it starts the download.
       const received = new Set<string>();
@@ -154,7 +158,9 @@ for (const { name, start } of BROKERS_AS_INSTALLED) {
       expect(transport.commandsWaiting).to.equal(0);
       expect(transport.stats.sent).to.equal(COMMANDS);
       // For the record (not asserted: the machine may be loaded).
-      console.log(`      ${COMMANDS} commands in ${seconds.toFixed(2)} s, at most ${mostUnanswered} un-answered`);
+      console.log(
+        `      ${COMMANDS} commands in ${seconds.toFixed(2)} s, at most ${mostUnanswered} un-answered`,
+      );
     });
   });
 }

@@ -25,7 +25,12 @@ export async function bareClient(
   open: Array<{ end(): Promise<unknown> }>,
   options: mqtt.IClientOptions = {},
 ): Promise<MqttClient> {
-  const client = await mqtt.connectAsync(url, { protocolVersion: 4, clientId, reconnectPeriod: 0, ...options });
+  const client = await mqtt.connectAsync(url, {
+    protocolVersion: 4,
+    clientId,
+    reconnectPeriod: 0,
+    ...options,
+  });
   open.push({ end: () => client.endAsync(true) });
   return client;
 }
