@@ -2,6 +2,7 @@
 // SIGTERM/SIGINT (exit 0) or until it loses leadership (exit 1: the pod restarts and stands by again).
 import pino from 'pino';
 import { type Config, ConfigError, configHelp, type Env, parseConfig } from '../config/config.js';
+import { type MqttSecrets, readMqttSecrets } from '../config/mqtt-files.js';
 import type { KubeClient } from '../k8s/client.js';
 import { clientFromConfig } from '../operator/kube.js';
 import { startOperator } from '../operator/operator.js';
@@ -66,6 +67,15 @@ export async function main(
     redact: { paths: ['config.mqtt.password', 'mqtt.password', 'password'], censor: 'REDACTED' },
   });
   const clock = operatorClock(config);
+  // A file the flags name that cannot be read is a usage problem: reported before anything else can fail.
+  let mqttSecrets: MqttSecrets | undefined;
+  try {
+    if (config.transport === 'mqtt') mqttSecrets = readMqttSecrets(config.mqtt);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${PREFIX}: ${error.message}\n`);
+    return 2;
+  }
   let client: KubeClient;
   try {
     client = clientFromConfig(config);
@@ -87,13 +97,10 @@ export async function main(
       logger,
       metrics: new OperatorMetrics({ defaultMetrics: true }),
       signals: proc,
+      ...(mqttSecrets === undefined ? {} : { mqttSecrets }),
       ...(env.OPERATOR_IMAGE ? { image: env.OPERATOR_IMAGE } : {}),
     });
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${PREFIX}: ${error.message}\n`);
-      return 2;
-    }
     logger.error({ err: error }, 'operator failed to start');
     process.stderr.write(`${PREFIX}: could not start: ${(error as Error).message}\n`);
     return 1;

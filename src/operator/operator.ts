@@ -5,6 +5,7 @@
 // so no command is sent on a stopped transport.
 import pino, { type Logger } from 'pino';
 import { type Config, redactConfig } from '../config/config.js';
+import type { MqttSecrets } from '../config/mqtt-files.js';
 import type { ControllerFactory, OperatorContext, OperatorInformers } from '../controllers/types.js';
 import type { KubeClient } from '../k8s/client.js';
 import { EventRecorder } from '../k8s/events.js';
@@ -40,6 +41,8 @@ export interface OperatorOptions {
    */
   transport?: MemoryTransport;
   logger?: Logger;
+  /** The MQTT password and TLS material, already read; default: read from the files config.mqtt names. */
+  mqttSecrets?: MqttSecrets;
   /** The operator's own image, the default of proxy pods. */
   image?: string;
   metrics?: OperatorMetrics;
@@ -98,6 +101,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     wallClock,
     logger,
     informers,
+    ...(options.mqttSecrets === undefined ? {} : { mqttSecrets: options.mqttSecrets }),
     ...(options.transport === undefined ? {} : { memory: options.transport }),
   });
   const { transport } = runtime;

@@ -4,7 +4,7 @@
 // transport without knowing which one it is.
 import type { Logger } from 'pino';
 import type { Config, Transport } from '../config/config.js';
-import { readMqttSecrets } from '../config/mqtt-files.js';
+import { type MqttSecrets, readMqttSecrets } from '../config/mqtt-files.js';
 import type { Clock } from '../runtime/clock.js';
 import { MemoryTransport } from './memory.js';
 import { MqttTransport } from './mqtt/transport.js';
@@ -27,6 +27,8 @@ export interface TransportDeps {
    * one between operators and look into its devices.
    */
   memory?: MemoryTransport;
+  /** The MQTT password and TLS material already read (by `run`, to exit 2 early); default: read them here. */
+  mqttSecrets?: MqttSecrets;
 }
 
 /** A transport and what runs beside it, started and stopped as one. */
@@ -64,7 +66,7 @@ function mqttRuntime(config: TransportConfig, deps: TransportDeps): TransportRun
   if (mqttUrl === undefined || mqtt === undefined) {
     throw new Error('createTransport: the mqtt transport needs mqttUrl and mqtt');
   }
-  const { password, ca, cert, key } = readMqttSecrets(mqtt);
+  const { password, ca, cert, key } = deps.mqttSecrets ?? readMqttSecrets(mqtt);
   const transport = new MqttTransport({
     url: mqttUrl,
     clientId: mqtt.clientId,
