@@ -287,11 +287,6 @@ export class MqttTransport implements DeviceTransport, LinkMetricsSource {
   private onConnect(client: MqttClient, sessionPresent: boolean): void {
     this.failedAttempts = 0;
     this.log.info({ sessionPresent }, 'mqtt connected');
-    if (!sessionPresent) {
-      // A new session (the first ever, or the broker lost it): states the broker no longer retains, or
-      // changes published while nobody subscribed, come back only if the proxies publish them again.
-      this.requestResync().catch((err) => this.log.warn({ err }, 'resync request failed'));
-    }
     // Subscribing again, even with the session present, makes the broker resend every retained state, so the
     // store catches up on whatever changed while the connection was down.
     client.subscribe(SUBSCRIPTIONS, (err, granted) => {
@@ -301,6 +296,11 @@ export class MqttTransport implements DeviceTransport, LinkMetricsSource {
       }
       for (const { topic, qos } of granted ?? []) {
         if (qos === SUBACK_FAILURE) this.log.error({ topic }, 'mqtt subscription refused by the broker');
+      }
+      if (!sessionPresent) {
+        // A new session (the first ever, or the broker lost it): states the broker no longer retains come
+        // back only if the proxies publish them again; asked once subscribed, so none of them is missed.
+        this.requestResync().catch((err) => this.log.warn({ err }, 'resync request failed'));
       }
       this.firstSubscribed?.();
       this.firstSubscribed = undefined;
