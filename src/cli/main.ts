@@ -18,6 +18,11 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: 'run the embedded Kubernetes-compatible control plane on 127.0.0.1',
     load: () => import('./cluster.js'),
   },
+  'mosquitto-acl': {
+    summary:
+      'print the mosquitto acl_file of the TeamsDevices on stdin (kubectl get teamsdevices -A -o json)',
+    load: () => import('./mosquitto-acl.js'),
+  },
 };
 
 export function usage(): string {

@@ -42,7 +42,7 @@ export function fleetAccessPolicy(
     const { name, namespace } = device.metadata ?? {};
     if (typeof name !== 'string' || name === '')
       throw new FleetInputError(`${where}: metadata.name is missing`);
-    const named = `TeamsDevice ${typeof namespace === 'string' ? `${namespace}/` : ''}${name}`;
+    const named = `TeamsDevice ${typeof namespace === 'string' && namespace !== '' ? `${namespace}/` : ''}${name}`;
     if (typeof namespace !== 'string' || namespace === '') {
       throw new FleetInputError(`${named}: metadata.namespace is missing (TeamsDevices are namespaced)`);
     }
