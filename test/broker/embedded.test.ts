@@ -104,7 +104,7 @@ describe('the embedded broker', () => {
       expect([...late.received.keys()]).to.deep.equal([stateTopic('ber-1')]);
     });
 
-    it("should refuse a proxy's subscription to another pool's commands or to every device's commands", async () => {
+    it("should never deliver another pool's commands to a proxy, even through a wildcard subscription", async () => {
       broker = await startEmbeddedBroker({ users: USERS, access: POLICY });
       const berlin = await clients.connect(broker.url, { username: 'proxy-berlin', password: 'ber-secret' });
       const granted = await subscribe(berlin.client, [
@@ -115,7 +115,8 @@ describe('the embedded broker', () => {
         'tdo/v1/proxies/emea/berlin/+',
         'tdo/v1/proxies/apac/tokyo/+',
       ]);
-      expect(granted).to.deep.equal([1, 128, 128, 1, 1, 128]);
+      // Granted, as mosquitto grants them: what is checked is each message against the reader's rules.
+      expect(granted).to.deep.equal([1, 1, 1, 1, 1, 1]);
       const operator = await clients.connect(broker.url, { username: 'operator', password: 'op-secret' });
       await operator.client.publishAsync(commandsTopic('tyo-1'), 'for tokyo', { qos: 1 });
       await operator.client.publishAsync(commandsTopic('ber-1'), 'for berlin', { qos: 1 });

@@ -2,14 +2,7 @@
 // exact topics (a pool has three per device) plus a scan of the user's few wildcard filters, so a fleet of
 // thousands of devices costs nothing per message.
 
-import {
-  type Access,
-  type AccessPolicy,
-  type AccessRule,
-  accessRules,
-  filterCovers,
-  topicMatches,
-} from './rules.js';
+import { type Access, type AccessPolicy, type AccessRule, accessRules, topicMatches } from './rules.js';
 
 interface UserRules {
   exact: Record<Access, Set<string>>;
@@ -33,14 +26,6 @@ export class Authorizer {
   /** Whether `user` may receive a message published to `topic`. */
   canRead(user: string | undefined, topic: string): boolean {
     return this.allows(user, 'read', topic);
-  }
-
-  /** Whether `user` may subscribe to `filter`: every topic it can match must be readable. */
-  canSubscribe(user: string | undefined, filter: string): boolean {
-    const rules = user === undefined ? undefined : this.users.get(user);
-    if (!rules) return false;
-    if (rules.exact.read.has(filter)) return true;
-    return rules.wildcard.read.some((f) => filterCovers(f, filter));
   }
 
   private allows(user: string | undefined, access: Access, topic: string): boolean {

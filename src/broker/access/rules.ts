@@ -96,30 +96,15 @@ export function accessRules(policy: AccessPolicy): Map<string, AccessRule[]> {
 
 /** Whether `topic` (no wildcards) matches the topic filter `filter`. */
 export function topicMatches(filter: string, topic: string): boolean {
-  return covers(filter.split('/'), topic.split('/'), false);
-}
-
-/**
- * Whether every topic the subscription `subscription` can match is matched by `filter`: a `+` or `#` of
- * the subscription is covered only by the same or a broader wildcard of the filter, as mosquitto checks a
- * subscription against its acl_file.
- */
-export function filterCovers(filter: string, subscription: string): boolean {
-  return covers(filter.split('/'), subscription.split('/'), true);
-}
-
-function covers(filter: string[], levels: string[], wildcards: boolean): boolean {
+  const levels = topic.split('/');
   // Topics starting with $ ($SYS) are never matched by a wildcard in the first level (MQTT 3.1.1 §4.7.2).
-  if (levels[0]?.startsWith('$') && (filter[0] === '+' || filter[0] === '#')) return false;
-  for (let i = 0; i < filter.length; i++) {
-    const f = filter[i];
-    if (f === '#') return true;
+  if (levels[0]?.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false;
+  const parts = filter.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if (part === '#') return true;
     const level = levels[i];
-    if (level === undefined) return false;
-    if (wildcards && level === '#') return false;
-    if (f === '+') continue;
-    if (wildcards && level === '+') return false;
-    if (f !== level) return false;
+    if (level === undefined || (part !== '+' && part !== level)) return false;
   }
-  return levels.length === filter.length;
+  return levels.length === parts.length;
 }
