@@ -24,13 +24,10 @@ describe('mosquitto with the shipped config and a generated acl_file', () => {
   const clients = new Clients();
   let broker: ShippedMosquitto | undefined;
 
+  const FLEET = [device('emea', 'ber-1'), device('emea', 'ber-2'), device('apac', 'tyo-1')];
+
   before(async () => {
-    const policy = fleetAccessPolicy([
-      device('emea', 'ber-1'),
-      device('emea', 'ber-2'),
-      device('apac', 'tyo-1'),
-    ]);
-    broker = await startShippedMosquitto(USERS, renderAclFile(policy));
+    broker = await startShippedMosquitto(USERS, renderAclFile(fleetAccessPolicy(FLEET)));
   });
   afterEach(() => clients.endAll());
   after(() => broker?.stop());
@@ -88,6 +85,25 @@ describe('mosquitto with the shipped config and a generated acl_file', () => {
     await emea.client.publishAsync(own, '{"online":true}', { qos: 1 });
     await eventually(() => operator.received.has(own), 'its own presence arrives');
     expect(operator.received.has(foreign)).to.equal(false);
+  });
+
+  it("should let a proxy publish a new device's state once the regenerated acl_file is reloaded with SIGHUP", async () => {
+    const url = broker?.url as string;
+    const operator = await clients.connect(url, login('teams-device-operator'));
+    await subscribe(operator.client, 'tdo/v1/devices/+/state');
+    const emea = await clients.connect(url, login('proxy-emea-default'));
+    const topic = stateTopic('ber-new');
+    await emea.client.publishAsync(topic, state('ber-new'), { qos: 1 });
+    await emea.client.publishAsync(stateTopic('ber-2'), state('ber-2'), { qos: 1 });
+    await eventually(() => operator.received.has(stateTopic('ber-2')), 'a known device state arrives');
+    expect(operator.received.has(topic)).to.equal(false);
+    await broker?.reload(renderAclFile(fleetAccessPolicy([...FLEET, device('emea', 'ber-new')])));
+    // SIGHUP is handled asynchronously: publish until the reloaded rules let the state through.
+    await eventually(async () => {
+      await emea.client.publishAsync(topic, state('ber-new'), { qos: 1 });
+      return operator.received.has(topic);
+    }, 'the new device state arrives after the reload');
+    expect(emea.client.connected).to.equal(true);
   });
 
   it('should ship the example acl_file that the command generates from deploy/examples', async () => {

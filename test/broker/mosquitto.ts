@@ -21,6 +21,8 @@ const PASSWD = ['/usr/bin/mosquitto_passwd', 'mosquitto_passwd'].find(
 
 export interface ShippedMosquitto {
   url: string;
+  /** Writes a new acl_file and sends SIGHUP, as the README says to after regenerating it. */
+  reload(acl: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -87,7 +89,11 @@ export async function startShippedMosquitto(
       .catch(() => undefined);
     if (client) {
       await client.endAsync(true);
-      return { url, stop };
+      const reload = async (acl: string) => {
+        await writeFile(join(dir, 'acl'), acl);
+        child.kill('SIGHUP');
+      };
+      return { url, reload, stop };
     }
     if (Date.now() > deadline) {
       await stop();
