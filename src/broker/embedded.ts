@@ -143,6 +143,12 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
   const { port } = server.address() as net.AddressInfo;
   const url = `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.info({ url, users: credentials !== undefined, access: authorizer !== undefined }, 'broker listening');
+  if (!credentials && !isLoopback(host)) {
+    log.warn(
+      { url },
+      'broker reachable from other machines without users: anyone there can publish commands',
+    );
+  }
 
   let stopping: Promise<void> | undefined;
   return {
@@ -165,4 +171,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
       return stopping;
     },
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -71,8 +71,9 @@ describe('the embedded broker', () => {
         ['operator', 'ber-secret'],
         ['nobody', 'op-secret'],
         ['operator', ''],
+        ['', ''],
       ] as const) {
-        const refused = await clients.connect(url, { username, password }).then(
+        const refused = await clients.connect(url, username ? { username, password } : {}).then(
           () => null,
           (err: Error) => err,
         );
@@ -149,6 +150,20 @@ describe('the embedded broker', () => {
       await eventually(() => watcher.received.has(stateTopic('ber-2')), "the proxy's state arrives");
       expect(watcher.received.has(stateTopic('ber-1'))).to.equal(false);
     });
+  });
+
+  it('should apply new access rules to connected clients, as a regenerated acl_file does', async () => {
+    broker = await startEmbeddedBroker({ users: USERS, access: POLICY });
+    const operator = await clients.connect(broker.url, { username: 'operator', password: 'op-secret' });
+    await subscribe(operator.client, 'tdo/v1/devices/+/state');
+    const berlin = await clients.connect(broker.url, { username: 'proxy-berlin', password: 'ber-secret' });
+    const [first, ...rest] = POLICY.pools;
+    broker.setAccess({
+      ...POLICY,
+      pools: [{ ...first!, deviceIds: [...first!.deviceIds, 'ber-new'] }, ...rest],
+    });
+    await berlin.client.publishAsync(stateTopic('ber-new'), state('ber-new'), { qos: 1 });
+    await eventually(() => operator.received.has(stateTopic('ber-new')), 'the new device state arrives');
   });
 
   it('should deliver 5,000 retained device states to one subscriber', async () => {
