@@ -23,17 +23,16 @@ import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
 import { KubeConfig } from '@kubernetes/client-node';
 import pino from 'pino';
-import { allCrds } from '../src/api/v1alpha1/crds.js';
 import type { TeamsDevice } from '../src/api/v1alpha1/index.js';
 import { parseConfig } from '../src/config/config.js';
 import { KubeClient } from '../src/k8s/client.js';
 import type { KubeObject } from '../src/k8s/object.js';
-import { resourcePath, TEAMS_RESOURCES } from '../src/k8s/resource.js';
 import { type Operator, startOperator, withKeepAlive } from '../src/operator/index.js';
 import { RealClock } from '../src/runtime/clock.js';
 import { MemoryTransport } from '../src/transport/memory.js';
 import { ClientSpy as TrackingClient } from '../test/support/client-spy.js';
 import { childArgs } from './child.js';
+import { create, installCrds, parallel, type ServerMessage, startServer } from './cluster.js';
 
 const GOALS = { startSeconds: 20, idleCpuMs: 0, peakRssMb: 400, writesPerUpdate: 4 };
 const DAY_MS = 86_400_000;
@@ -61,25 +60,6 @@ const DEVICES = Number(flags.devices);
 const NAMESPACES = Number(flags.namespaces);
 const IDLE_SECONDS = Number(flags['idle-seconds']);
 const CONCURRENCY = Number(flags.concurrency);
-
-interface ServerMessage {
-  type: string;
-  kubeconfig?: string;
-}
-
-function startServer(): Promise<ChildProcess & { kubeconfig: string }> {
-  const child = spawn(process.execPath, [...childArgs('server-process'), '', ''], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code} before it was ready`)));
-    child.once('message', (message: ServerMessage) => {
-      if (message.type === 'ready' && message.kubeconfig) {
-        resolve(Object.assign(child, { kubeconfig: message.kubeconfig }));
-      }
-    });
-  });
-}
 
 /** CPU and memory of the API server process (bench/server-process.ts answers over IPC). */
 function serverUsage(child: ChildProcess): Promise<{ cpuMicros: number; maxRssBytes: number }> {
@@ -137,38 +117,6 @@ function device(i: number): KubeObject {
       timeZone: (['Europe/Berlin', 'America/New_York', 'Asia/Tokyo'] as const)[i % 3],
     },
   });
-}
-
-async function parallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await fn(items[next++] as T);
-    }),
-  );
-}
-
-async function create(client: KubeClient, o: KubeObject): Promise<void> {
-  const ref = TEAMS_RESOURCES[o.kind ?? ''];
-  const path = ref ? resourcePath(ref, { namespace: o.metadata?.namespace }) : '/api/v1/namespaces';
-  await client.create(path, o);
-}
-
-async function installCrds(client: KubeClient): Promise<void> {
-  const crds = allCrds();
-  for (const crd of crds) {
-    await client.create('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd as never);
-  }
-  for (const crd of crds) {
-    const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`;
-    for (;;) {
-      const live = await client.get<
-        KubeObject & { status?: { conditions?: { type: string; status: string }[] } }
-      >(path);
-      if (live.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
-      await sleep(20);
-    }
-  }
 }
 
 /** Whether the operator has computed this device's status for its current spec. */

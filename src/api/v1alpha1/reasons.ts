@@ -18,6 +18,8 @@ export const ConditionType = {
   AutoUpdateBlocked: 'AutoUpdateBlocked',
   RemoteUpdateAvailable: 'RemoteUpdateAvailable',
   Halted: 'Halted',
+  /** DeviceProxyPool: whether its proxies fetch each artifact and check its size and sha256. */
+  ArtifactsChecked: 'ArtifactsChecked',
 } as const;
 
 /** Condition types of UpdatePlan beyond ConditionType. */
@@ -72,6 +74,11 @@ export const DEVICE_REASON_EXPLANATIONS = {
   NotReported: 'nothing heard from the device yet',
   /** The proxy reports the device as disconnected. */
   Offline: 'the proxy reports the device disconnected',
+  /**
+   * Ready and Online False: the device proxy that serves the device (DeviceState.proxy) is offline (its last
+   * will, or its shutdown), so whatever the device last said, nothing reaches it.
+   */
+  ProxyOffline: 'the device proxy serving the device is offline',
   // Online
   Connected: 'the device is connected',
   Disconnected: 'the device is disconnected',
@@ -107,6 +114,8 @@ export type DeviceReason = (typeof DeviceReason)[keyof typeof DeviceReason];
 export const DEVICE_EVENT_REASON_EXPLANATIONS = {
   UpdateSucceeded: 'the device reports the target version',
   UpdateFailed: 'an update attempt failed',
+  /** The command reached its proxy after its notAfter: it never started, and is sent again in the next window. */
+  UpdateExpired: 'the command arrived too late and is sent again in the next window',
   /** A due update waits for its device to come online (not for a concurrency slot: that is routine). */
   UpdateWaiting: 'a due update waits for its device to come online',
   AutoUpdateBlocked: 'automatic updates became blocked',
@@ -155,6 +164,10 @@ export const POOL_REASON_EXPLANATIONS = {
   /** Events: the controller created or updated the pool's ConfigMap or Deployment. */
   Created: 'the controller created an object of the pool',
   Updated: 'the controller updated an object of the pool',
+  /** ArtifactsChecked True: the proxies fetch each artifact and check its size and sha256 before installing. */
+  ArtifactsFetched: 'the proxies fetch and check every artifact',
+  /** ArtifactsChecked False: spec.simulator.fetchArtifacts is false, so nothing is fetched or checked. */
+  FetchDisabled: 'artifacts are not fetched, so sha256 and size are not checked',
 } as const;
 export const PoolReason = namesOf(POOL_REASON_EXPLANATIONS);
 export type PoolReason = (typeof PoolReason)[keyof typeof PoolReason];

@@ -181,7 +181,10 @@ export const HistoryEntry = Type.Object(
     from: nullable(text('Version before the update.')),
     to: text('Version the update installed or tried to install.'),
     source: text('Auto, or UpdatePlan/<name>.', { pattern: UPDATE_SOURCE_PATTERN }),
-    result: stringEnum(['Succeeded', 'Failed'] as const, 'How the update ended.'),
+    result: stringEnum(
+      ['Succeeded', 'Failed', 'Expired'] as const,
+      'How the update ended. Expired: the command reached its proxy after its notAfter and never started; it is no failure of the update, which is sent again (as a new attempt) in its next window.',
+    ),
     finishedAt: timestamp('When the update ended.'),
   },
   { description: 'A finished update.' },

@@ -8,8 +8,10 @@
 import type { Logger } from 'pino';
 import type { UpdateToSend } from '../../core/device/decide.js';
 import type { Clock } from '../../runtime/clock.js';
+import { proxyKey } from '../../transport/protocol.js';
 import type { DeviceTransport, UpdateCommand } from '../../transport/types.js';
 import { DeviceIdIndex } from './device-ids.js';
+import { PresenceStore } from './presence-store.js';
 import { DeviceStateStore } from './state-store.js';
 
 export interface UpdateExecutorOptions {
@@ -17,9 +19,6 @@ export interface UpdateExecutorOptions {
   clock: Clock;
   log: Logger;
 }
-
-/** How long a command may wait for its proxy before the proxy must reject it. */
-export const COMMAND_TTL_MS = 60 * 60 * 1000;
 
 /** The protocol command (src/transport/protocol.ts UpdateCommand) for an update to send. */
 export function updateCommand(update: UpdateToSend, issuedAt: Date): UpdateCommand {
@@ -34,35 +33,52 @@ export function updateCommand(update: UpdateToSend, issuedAt: Date): UpdateComma
       sizeBytes: update.artifact.sizeBytes,
     },
     issuedAt: issuedAt.toISOString(),
-    notAfter: new Date(issuedAt.getTime() + COMMAND_TTL_MS).toISOString(),
+    // Decided with the update (src/core/device/not-after.ts): the end of its window, at most a TTL away.
+    notAfter: update.notAfter.toISOString(),
   };
 }
 
 export class UpdateExecutor {
   readonly store = new DeviceStateStore();
   readonly ids = new DeviceIdIndex();
+  readonly presence = new PresenceStore();
   private readonly transport: DeviceTransport;
+  private readonly clock: Clock;
   private readonly log: Logger;
   private enqueue: ((key: string) => void) | undefined;
   private attached = false;
 
   constructor(options: UpdateExecutorOptions) {
     this.transport = options.transport;
+    this.clock = options.clock;
     this.log = options.log;
   }
 
-  /** Subscribes to the transport (once): every state message and command event wakes its device. */
+  /**
+   * Subscribes to the transport (once): every state message and command event wakes its device; a proxy's
+   * presence change wakes every device whose latest state names that proxy (each once: the queue dedupes).
+   */
   attach(enqueue: (key: string) => void): void {
     this.enqueue = enqueue;
     if (this.attached) return;
     this.attached = true;
     this.transport.onState((deviceId, state) => {
-      this.store.setState(deviceId, state);
+      if (this.store.setState(deviceId, state)) this.presence.setDeviceProxy(deviceId, state.proxy);
       this.wake(deviceId);
     });
     this.transport.onEvent((deviceId, event) => {
       this.store.recordEvent(deviceId, event);
       this.wake(deviceId);
+    });
+    this.transport.onPresence((proxy, presence) => {
+      const key = proxyKey(proxy);
+      if (!this.presence.setPresence(key, presence, this.clock.now())) return;
+      const devices = this.presence.devicesOf(key);
+      this.log.info(
+        { proxy: key, online: presence?.online ?? null, devices: devices.size },
+        'proxy presence changed',
+      );
+      for (const deviceId of devices) this.wake(deviceId);
     });
   }
 

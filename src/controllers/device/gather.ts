@@ -1,6 +1,6 @@
 // Gather: the input of decideDevice for one TeamsDevice, read from the informer caches (its policy, the
 // plans of its namespace that select it, the releases as a catalog), from what the device last said (the
-// DeviceStateStore) and from the concurrency slots. Synchronous on purpose: the slot check it reads must be
+// DeviceStateStore), the presence of the proxy serving it (PresenceStore) and from the concurrency slots. Synchronous on purpose: the slot check it reads must be
 // followed by the reservation with no await in between (see slots.ts).
 import type { TeamsDevice } from '../../api/v1alpha1/index.js';
 import { deviceIdOf } from '../../api/v1alpha1/index.js';
@@ -9,6 +9,7 @@ import { buildCatalog, type Catalog } from '../../core/rules/catalog.js';
 import { planSelects } from '../../core/rules/manual.js';
 import { namespaceOf, policyFor } from '../../core/rules/policies.js';
 import type { OperatorInformers } from '../types.js';
+import type { PresenceStore } from './presence-store.js';
 import type { UpdateSlots } from './slots.js';
 import type { DeviceStateStore } from './state-store.js';
 
@@ -20,6 +21,7 @@ export class DeviceGatherer {
     private readonly informers: OperatorInformers,
     private readonly store: DeviceStateStore,
     private readonly slots: UpdateSlots,
+    private readonly presence: PresenceStore,
     private readonly options: DeviceDecisionOptions = {},
   ) {}
 
@@ -36,10 +38,12 @@ export class DeviceGatherer {
     const plans = informers.plans.list(namespace).filter((plan) => planSelects(plan, device));
     const deviceId = deviceIdOf(device);
     const commandId = device.status?.update?.commandId;
+    const observed = store.state(deviceId);
     this.catalog ??= buildCatalog(informers.releases.list());
     return {
       device,
-      observed: store.state(deviceId),
+      observed,
+      proxy: this.presence.presence(observed?.proxy),
       catalog: this.catalog,
       policy,
       plans,

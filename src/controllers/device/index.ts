@@ -53,7 +53,7 @@ export function createDeviceController(
         .map(objectKey),
     wake: (key) => enqueue?.(key),
   });
-  const gatherer = new DeviceGatherer(informers, executor.store, slots, reconcilerOptions);
+  const gatherer = new DeviceGatherer(informers, executor.store, slots, executor.presence, reconcilerOptions);
   const applier = new DeviceApplier(ctx, executor, written, slots, deviceMetrics(ctx.metrics?.registry));
   const reconciler = new DeviceReconciler(ctx, { gatherer, applier, slots, written }, reconcilerOptions);
   // Kept up to date from the start, whatever watch() subscribes: the deviceId index and the catalog.

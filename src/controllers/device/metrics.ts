@@ -8,7 +8,12 @@ type UpdateLabels = 'component' | 'phase' | 'source';
 
 export interface DeviceMetrics {
   sent(component: Component, phase: Phase, source: string): void;
-  finished(result: 'Succeeded' | 'Failed', component: Component, phase: Phase, source: string): void;
+  finished(
+    result: 'Succeeded' | 'Failed' | 'Expired',
+    component: Component,
+    phase: Phase,
+    source: string,
+  ): void;
   resent(component: Component): void;
   statusWritten(): void;
   slotsInUse(namespace: string, count: number): void;
@@ -63,8 +68,11 @@ export function deviceMetrics(registry: Registry | undefined): DeviceMetrics | u
   });
   const metrics: DeviceMetrics = {
     sent: (component, phase, source) => sent.inc({ component, phase, source: sourceKind(source) }),
-    finished: (result, component, phase, source) =>
-      (result === 'Succeeded' ? succeeded : failed).inc({ component, phase, source: sourceKind(source) }),
+    finished: (result, component, phase, source) => {
+      // An expired command is sent again (as resent counts): neither a success nor a failure of the update.
+      if (result === 'Expired') return;
+      (result === 'Succeeded' ? succeeded : failed).inc({ component, phase, source: sourceKind(source) });
+    },
     resent: (component) => resent.inc({ component }),
     statusWritten: () => writes.inc(),
     slotsInUse: (namespace, count) => slots.set({ namespace }, count),

@@ -49,6 +49,9 @@ export const DEVICES_FILE = 'devices.json';
 export const PROXY_STATE_DIR = '/var/lib/teams-device-operator/proxy';
 export const SIMULATOR_FILE = 'simulator.json';
 
+/** Where the proxy serves /healthz and /metrics: every interface of the pod, so the kubelet can probe it. */
+export const PROXY_HTTP_PORT = 8081;
+
 export const deploymentName = (pool: string) => `tdo-proxy-${pool}`;
 export const configMapName = (pool: string) => `tdo-proxy-${pool}-devices`;
 
@@ -92,7 +95,10 @@ export function desiredConfigMap(pool: DeviceProxyPool, devices: readonly PoolDe
   };
 }
 
-/** The proxy's command line: `proxy --pool --namespace --mqtt-url --driver`, and the http driver's template. */
+/**
+ * The proxy's command line: `proxy --pool --namespace --mqtt-url --driver --listen`, and the http driver's
+ * template.
+ */
 export function proxyArgs(pool: DeviceProxyPool): string[] {
   const args = [
     'proxy',
@@ -104,6 +110,9 @@ export function proxyArgs(pool: DeviceProxyPool): string[] {
     pool.spec.mqtt.url,
     '--driver',
     pool.spec.driver,
+    // The proxy binds 127.0.0.1 by default; in a pod the kubelet's probes come from outside it.
+    '--listen',
+    `0.0.0.0:${PROXY_HTTP_PORT}`,
   ];
   const template = pool.spec.http?.endpointTemplate;
   if (pool.spec.driver === 'http' && template) args.push('--http-endpoint-template', template);
@@ -140,6 +149,14 @@ export function desiredDeployment(pool: DeviceProxyPool, image: string): PlainOb
               name: 'proxy',
               image: pool.spec.image || image,
               args: proxyArgs(pool),
+              ports: [{ name: 'http', containerPort: PROXY_HTTP_PORT, protocol: 'TCP' }],
+              // A proxy that stops answering /healthz gets no new traffic, then is restarted.
+              readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
+              livenessProbe: {
+                httpGet: { path: '/healthz', port: 'http' },
+                periodSeconds: 20,
+                failureThreshold: 3,
+              },
               env: [
                 // The proxy names itself by its pod (its presence topic): the downward API tells it.
                 { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },

@@ -11,6 +11,7 @@ import type { Catalog } from '../rules/catalog.js';
 import type { DeviceView } from '../rules/device-view.js';
 import type { Reason } from '../rules/eligibility.js';
 import { type Condition, type ConditionInput, setCondition } from '../shared/conditions.js';
+import { toIsoSeconds } from '../shared/instant.js';
 import type { ClassifiedCandidate } from './candidates.js';
 
 export type { Condition } from '../shared/conditions.js';
@@ -22,6 +23,8 @@ export interface ConditionFacts {
   generation: number | undefined;
   /** Undefined: nothing heard from the device. */
   online: boolean | undefined;
+  /** The proxy serving the device is known offline (then `online` is false): which, and since when. */
+  proxyOffline: { name: string; since: Date } | null;
   /** InvalidTimeZone / InvalidPolicy: the device's windows cannot be evaluated. */
   windowsProblem: Reason | null;
   zone: string;
@@ -33,6 +36,10 @@ export interface ConditionFacts {
   /** Why automatic firmware updates will not happen; null when they may. */
   autoBlocked: { reason: string; message: string } | null;
   remoteUpdatesAvailable: boolean;
+}
+
+function proxyOfflineMessage(proxy: { name: string; since: Date }): string {
+  return `the device proxy ${proxy.name} has been offline since ${toIsoSeconds(proxy.since)}`;
 }
 
 function describeUpdate(
@@ -66,6 +73,14 @@ function ready(f: ConditionFacts): ConditionInput {
       message: 'nothing has been heard from the device yet',
     };
   }
+  if (f.proxyOffline) {
+    return {
+      type: ConditionType.Ready,
+      status: 'False',
+      reason: DeviceReason.ProxyOffline,
+      message: proxyOfflineMessage(f.proxyOffline),
+    };
+  }
   if (!f.online) {
     return {
       type: ConditionType.Ready,
@@ -89,6 +104,14 @@ function online(f: ConditionFacts): ConditionInput {
       status: 'Unknown',
       reason: DeviceReason.NotReported,
       message: 'nothing has been heard from the device yet',
+    };
+  }
+  if (f.proxyOffline) {
+    return {
+      type: ConditionType.Online,
+      status: 'False',
+      reason: DeviceReason.ProxyOffline,
+      message: proxyOfflineMessage(f.proxyOffline),
     };
   }
   return f.online

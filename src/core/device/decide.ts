@@ -43,6 +43,7 @@ import {
   transitionEvents,
 } from './events.js';
 import { maxAttempts, type UpdateSource, withHistoryEntry } from './history.js';
+import { commandNotAfter } from './not-after.js';
 import {
   coalesceProgress,
   DEFAULT_PROGRESS_INTERVAL_MS,
@@ -53,7 +54,9 @@ import {
 } from './progress.js';
 import {
   type DeviceObservation,
+  effectiveOnline,
   nextLastSeen,
+  type ProxyObservation,
   reportedAt,
   reportedFrom,
   stableAvailableUpdates,
@@ -61,8 +64,9 @@ import {
 } from './report.js';
 
 export type { DeviceEvent, FinishedUpdate } from './events.js';
+export { COMMAND_TTL_MS } from './not-after.js';
 export { DEFAULT_PROGRESS_INTERVAL_MS, type ObservedCommandEvent } from './progress.js';
-export { type DeviceObservation, LAST_SEEN_REFRESH_MS } from './report.js';
+export { type DeviceObservation, LAST_SEEN_REFRESH_MS, type ProxyObservation } from './report.js';
 
 /** A command in flight with no event heard is sent again (same command id) at most this often. */
 export const DEFAULT_RESEND_AFTER_MS = 5 * MS_PER_MINUTE;
@@ -71,6 +75,11 @@ export interface DeviceDecisionInput {
   device: TeamsDevice;
   /** What the device last reported to this process; absent: nothing yet (status.reported stands). */
   observed?: DeviceObservation | undefined;
+  /**
+   * The presence of the proxy `observed.proxy` names, when the operator knows it; absent: no proxy named, or
+   * none known (the device is judged by its own state). A proxy known offline makes the device offline.
+   */
+  proxy?: ProxyObservation | undefined;
   catalog: Catalog;
   /** The device's policy (core policyFor). */
   policy: UpdatePolicySpec;
@@ -109,6 +118,8 @@ export interface UpdateToSend {
   commandId: string;
   /** True: the command in flight sent again with the same id (no status change). */
   resend: boolean;
+  /** The last instant the proxy may start it (commandNotAfter): later, it rejects the command. */
+  notAfter: Date;
 }
 
 /**
@@ -207,6 +218,7 @@ function advanceInFlight(
       attempt: current.attempt,
       commandId: current.commandId,
       resend: true,
+      notAfter: commandNotAfter(current.source as UpdateSource, view.rules, now),
     },
   };
 }
@@ -281,6 +293,7 @@ function startNext(
         attempt,
         commandId: id,
         resend: false,
+        notAfter: commandNotAfter(ready.source, view.rules, now),
       },
       waiting: null,
     };
@@ -330,7 +343,11 @@ export function decideDevice(input: DeviceDecisionInput): DeviceDecision {
 
   // What the device reports.
   const reported = observed ? reportedFrom(observed) : old.reported;
-  const online = observed ? observed.online : old.online;
+  const online = effectiveOnline(observed, old.online, input.proxy);
+  const proxyOffline =
+    observed && input.proxy && !input.proxy.online
+      ? { name: input.proxy.name, since: input.proxy.since }
+      : null;
   const view = viewOf({ ...device, status: { ...old, ...(reported ? { reported } : {}) } }, policy);
   const remote = remoteUpdatesAvailable(policy);
   const s: Step = {
@@ -406,6 +423,7 @@ export function decideDevice(input: DeviceDecisionInput): DeviceDecision {
     {
       generation: device.metadata.generation,
       online,
+      proxyOffline,
       windowsProblem: windowsProblem(policy, view.zone),
       zone: view.zone,
       availableUpdates: available,
@@ -416,7 +434,12 @@ export function decideDevice(input: DeviceDecisionInput): DeviceDecision {
     },
     now,
   );
-  const lastSeen = nextLastSeen(old, observed, now);
+  // lastSeen follows the device's own state; online flips with its proxy too.
+  const lastSeen = nextLastSeen(
+    old,
+    observed && online !== undefined && online !== observed.online ? { ...observed, online } : observed,
+    now,
+  );
   const computed: TeamsDeviceStatus = {
     ...old,
     ...(device.metadata.generation === undefined ? {} : { observedGeneration: device.metadata.generation }),

@@ -20,7 +20,7 @@ export interface FinishedUpdate {
   attempt: number;
   /** The version of the component before the update, as the device reported it. */
   from: string | null;
-  result: 'Succeeded' | 'Failed';
+  result: 'Succeeded' | 'Failed' | 'Expired';
   message: string;
   /** status.update.startedAt of the attempt, if known. */
   startedAt?: string | undefined;
@@ -76,6 +76,13 @@ export function finishedEvent(
       message: `${what} succeeded${timing(finished, 'in', now)}: ${finished.message}`,
     };
   }
+  if (finished.result === 'Expired') {
+    return {
+      type: 'Warning',
+      reason: DeviceEventReason.UpdateExpired,
+      message: `${what} was not started: ${finished.message}; it is sent again in its next window, and does not count as a failed attempt`,
+    };
+  }
   let next = '';
   const same = candidates.find(
     (c) =>
@@ -116,7 +123,8 @@ export function transitionEvents(
       events.push({
         type: 'Warning',
         reason: DeviceEventReason.DeviceOffline,
-        message: 'the device is disconnected',
+        // Why: the device itself, or the proxy that serves it (ProxyOffline names it).
+        message: onlineAfter.message ?? 'the device is disconnected',
       });
     }
   }

@@ -44,6 +44,8 @@ export function consecutiveFailures(
   let lastFailedAt: Date | null = null;
   for (const entry of history ?? []) {
     if (!matches(entry, key)) continue;
+    // A command that arrived too late never started: no failure, and no success either.
+    if (entry.result === 'Expired') continue;
     if (entry.result !== 'Failed') break;
     if (count === 0) lastFailedAt = new Date(entry.finishedAt);
     count++;
@@ -62,7 +64,15 @@ export function nextAttempt(
   component: Component,
   version: string,
 ): number {
-  return 1 + consecutiveFailures(history, { component, version }).count;
+  // Expired attempts count here (not as failures): each sends a new command id, since the proxy has finished
+  // the expired one.
+  let attempts = 0;
+  for (const entry of history ?? []) {
+    if (!matches(entry, { component, version })) continue;
+    if (entry.result === 'Succeeded') break;
+    attempts++;
+  }
+  return 1 + attempts;
 }
 
 /** retry.maxAttempts, bounded by what the history can count. */

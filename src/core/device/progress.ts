@@ -44,7 +44,15 @@ export type Progression =
       /** When the attempt times out; null without startedAt. */
       timeoutAt: Date | null;
     }
-  | { kind: 'finished'; result: 'Succeeded' | 'Failed'; message: string };
+  | { kind: 'finished'; result: 'Succeeded' | 'Failed' | 'Expired'; message: string };
+
+/**
+ * Whether a rejection says the command arrived after its notAfter (the proxy's message names notAfter):
+ * the command never started, so that is no failure of the update.
+ */
+export function isLateRejection(event: Pick<ObservedCommandEvent, 'state' | 'message'>): boolean {
+  return event.state === 'rejected' && /notAfter|too late/i.test(event.message ?? '');
+}
 
 /** When an attempt started at `startedAt` times out (updateTimeoutMinutes later). */
 export function timeoutAt(update: Pick<InFlightUpdate, 'startedAt'>, policy: UpdatePolicySpec): Date | null {
@@ -57,6 +65,7 @@ export function timeoutAt(update: Pick<InFlightUpdate, 'startedAt'>, policy: Upd
  * The update in flight after `event` (the latest event of its command id, if any), given the version of its
  * component the device runs now:
  *  - the device runs the target version, or says succeeded: Succeeded;
+ *  - rejected because it arrived after notAfter: Expired (it never started; sent again in the next window);
  *  - failed or rejected: Failed, with the device's message;
  *  - no outcome by startedAt + updateTimeoutMinutes: Failed (timed out);
  *  - otherwise its state follows the events (accepted: Sent, downloading, installing), never backwards, with
@@ -80,6 +89,9 @@ export function progressUpdate(
   }
   if (ev?.state === 'succeeded') {
     return { kind: 'finished', result: 'Succeeded', message: ev.message || `installed ${update.version}` };
+  }
+  if (ev && isLateRejection(ev)) {
+    return { kind: 'finished', result: 'Expired', message: ev.message || 'the command arrived too late' };
   }
   if (ev?.state === 'failed' || ev?.state === 'rejected') {
     return { kind: 'finished', result: 'Failed', message: ev.message || `the device says ${ev.state}` };

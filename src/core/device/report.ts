@@ -17,8 +17,32 @@ export interface DeviceObservation {
   firmwareVersion?: string;
   teamsAppVersion?: string;
   autoUpdateSupported?: boolean;
+  /** The proxy serving the device, as namespace/pool/pod (its presence topic); absent: none named. */
+  proxy?: string;
   /** ISO 8601 instant of the message. */
   ts: string;
+}
+
+/** What the operator knows of the presence of the proxy a device's latest state names. */
+export interface ProxyObservation {
+  /** namespace/pool/pod. */
+  name: string;
+  online: boolean;
+  /** Since when the operator has known it in this state (kept while it stays so: a stable message). */
+  since: Date;
+}
+
+/**
+ * Whether the device is online: its own state says so and its proxy is not known to be offline. A device
+ * with no state (undefined) stays unknown, never offline; a proxy with no known presence does not count.
+ */
+export function effectiveOnline(
+  observed: DeviceObservation | undefined,
+  fallback: boolean | undefined,
+  proxy: ProxyObservation | undefined,
+): boolean | undefined {
+  if (!observed) return fallback;
+  return observed.online && proxy?.online !== false;
 }
 
 /** status.reported from a state message: the fields it carries. */

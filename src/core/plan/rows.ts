@@ -50,6 +50,8 @@ export function deviceProgress(
   if (!readHistory) return null;
   let newest: { result: 'Succeeded' | 'Failed'; to: string; at: number } | null = null;
   for (const entry of device?.status?.history ?? []) {
+    // An expired command is sent again: the row shows that attempt, not this one.
+    if (entry.result === 'Expired') continue;
     if (entry.source !== source || entry.component !== component || !matches(entry.to)) continue;
     const at = Date.parse(entry.finishedAt);
     if (!newest || at > newest.at) newest = { result: entry.result, to: entry.to, at };

@@ -81,7 +81,30 @@ export interface PoolStatusInput {
 
 export type PoolDecision = Decision<DeviceProxyPoolStatus>;
 
-/** The status of a pool and the Event of a Ready transition. */
+/**
+ * ArtifactsChecked: whether the proxies fetch each artifact and check its size and sha256 before a driver
+ * installs it. Only a simulator pool may opt out (spec.simulator.fetchArtifacts false, for catalogs whose URLs
+ * point nowhere); the http driver always fetches.
+ */
+export function artifactsChecked(pool: Pick<DeviceProxyPool, 'spec'>): ConditionInput {
+  if (pool.spec.driver === 'simulator' && pool.spec.simulator.fetchArtifacts === false) {
+    return {
+      type: ConditionType.ArtifactsChecked,
+      status: 'False',
+      reason: PoolReason.FetchDisabled,
+      message:
+        'spec.simulator.fetchArtifacts is false: the proxies do not fetch artifacts, so their sha256 and size are not checked',
+    };
+  }
+  return {
+    type: ConditionType.ArtifactsChecked,
+    status: 'True',
+    reason: PoolReason.ArtifactsFetched,
+    message: 'the proxies fetch each artifact and check its sha256 and size before it is installed',
+  };
+}
+
+/** The status of a pool (Ready, ArtifactsChecked) and the Event of a Ready transition. */
 export function decidePoolStatus(input: PoolStatusInput): PoolDecision {
   const { pool, now } = input;
   const want = pool.spec.replicas;
@@ -116,7 +139,11 @@ export function decidePoolStatus(input: PoolStatusInput): PoolDecision {
   const generation = pool.metadata.generation;
   const observed = generation === undefined ? {} : { observedGeneration: generation };
   const previous = pool.status?.conditions;
-  const conditions: Condition[] = setCondition(previous, { ...condition, ...observed }, now);
+  const conditions: Condition[] = setCondition(
+    setCondition(previous, { ...condition, ...observed }, now),
+    { ...artifactsChecked(pool), ...observed },
+    now,
+  );
   const before = previous?.find((c) => c.type === ConditionType.Ready);
   const events: StatusEvent[] =
     before?.status !== condition.status || before.reason !== condition.reason

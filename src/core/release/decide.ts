@@ -65,6 +65,8 @@ function newestEntry(
 ) {
   let newest: Counted['history'][number] | undefined;
   for (const entry of device.history) {
+    // An expired command never started: it says nothing about the release.
+    if (entry.result === 'Expired') continue;
     if (entry.component !== component || !sameVersion(entry.to, version) || !filter(entry)) continue;
     if (!newest || Date.parse(entry.finishedAt) > Date.parse(newest.finishedAt)) newest = entry;
   }

@@ -79,6 +79,35 @@ export function nextAllowedInstant(from: Date, rules: WindowRules): Date | null 
 }
 
 /**
+ * The first instant in [from, until) at which an automatic update may not start (business hours open, or a
+ * blackout begins, in the device's zone), or null when the whole span is allowed: the end of the window an
+ * automatic command is sent in. `from` itself when it is not allowed.
+ */
+export function nextForbiddenInstant(from: Date, until: Date, rules: WindowRules): Date | null {
+  const compiled = compile(rules);
+  const start = instantMs(from);
+  const end = instantMs(until);
+  if (blockedUntil(start, compiled) !== null) return new Date(start);
+  const { clock, hours } = compiled;
+  let first = Number.POSITIVE_INFINITY;
+  const consider = (instant: number) => {
+    if (instant > start && instant < end && instant < first) first = instant;
+  };
+  for (const blackout of compiled.blackouts)
+    consider(clock.firstInstantAtOrAfter(blackout.first * MS_PER_DAY));
+  if (hours !== null) {
+    const firstDay = Math.floor(clock.wallOf(start) / MS_PER_DAY);
+    const lastDay = Math.floor(clock.wallOf(end) / MS_PER_DAY);
+    for (let day = firstDay; day <= lastDay; day++) {
+      if (compiled.days[weekdayIndex(day)]) {
+        consider(clock.firstInstantAtOrAfter(day * MS_PER_DAY + hours.start * MS_PER_MINUTE));
+      }
+    }
+  }
+  return Number.isFinite(first) ? new Date(first) : null;
+}
+
+/**
  * The instant of a local wall time 'YYYY-MM-DDTHH:MM[:SS]' (no offset) in `zone`, for scheduled UpdatePlans.
  * In a spring-forward gap it is the first valid instant after the gap (02:30 → 03:00 new time); in a
  * fall-back overlap the first occurrence. Throws a LocalTimeError for a malformed time or an unknown zone.

@@ -16,9 +16,10 @@ describe('UpdateExecutor', () => {
     attempt: 1,
     commandId: 'cmd-1',
     resend: false,
+    notAfter: new Date('2026-11-02T17:40:00Z'),
   };
 
-  it('should build the protocol command', () => {
+  it('should build the protocol command with the notAfter the decision chose', () => {
     expect(updateCommand(update, new Date('2026-11-02T17:00:00Z'))).to.deep.equal({
       commandId: 'cmd-1',
       type: 'update',
@@ -26,7 +27,7 @@ describe('UpdateExecutor', () => {
       version: '122.15.0.40',
       artifact: update.artifact,
       issuedAt: '2026-11-02T17:00:00.000Z',
-      notAfter: '2026-11-02T18:00:00.000Z',
+      notAfter: '2026-11-02T17:40:00.000Z',
     });
   });
 

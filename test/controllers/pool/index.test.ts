@@ -124,7 +124,13 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
       'mqtt://broker.tdo:1883',
       '--driver',
       'simulator',
+      '--listen',
+      '0.0.0.0:8081',
     ]);
+    // The kubelet probes /healthz on the port the proxy listens on.
+    expect(container?.ports).to.deep.equal([{ name: 'http', containerPort: 8081, protocol: 'TCP' }]);
+    expect(container?.readinessProbe).to.deep.include({ httpGet: { path: '/healthz', port: 'http' } });
+    expect(container?.livenessProbe).to.deep.include({ httpGet: { path: '/healthz', port: 'http' } });
     expect(container?.env).to.deep.equal([
       { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
       { name: 'TDO_MQTT_USERNAME', valueFrom: { secretKeyRef: { name: 'berlin-mqtt', key: 'username' } } },
@@ -179,6 +185,7 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
     );
     expect(ready.status?.devices).to.equal(2);
     expect(condition(ready, 'Ready')).to.include({ status: 'True', reason: 'ProxiesReady' });
+    expect(condition(ready, 'ArtifactsChecked')).to.include({ status: 'True', reason: 'ArtifactsFetched' });
     // What the server holds (with its defaults) already contains everything the pool wants: no rewrite.
     const live = await h.get<Deployment>(DEPLOYMENTS, 'tdo-proxy-berlin', NS);
     const liveCm = await h.get<ConfigMap>(CONFIG_MAPS, 'tdo-proxy-berlin-devices', NS);
@@ -212,6 +219,40 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
     // The fleet changing is no reason to touch the proxies' Deployment.
     const after = await h.get<Deployment>(DEPLOYMENTS, 'tdo-proxy-berlin', NS);
     expect(after.metadata?.generation).to.equal(before.metadata?.generation);
+  });
+
+  it('should say that artifacts are not checked while spec.simulator.fetchArtifacts is false, and again once it is true', async () => {
+    await h.patch(POOLS, 'berlin', NS, { spec: { simulator: { fetchArtifacts: false } } });
+    const unchecked = await h.until<DeviceProxyPool>(
+      POOLS,
+      'berlin',
+      NS,
+      (p) => condition(p, 'ArtifactsChecked')?.status === 'False',
+      'ArtifactsChecked False',
+    );
+    expect(condition(unchecked, 'ArtifactsChecked')).to.include({ reason: 'FetchDisabled' });
+    expect(condition(unchecked, 'ArtifactsChecked')?.message).to.match(
+      /do not fetch artifacts, so their sha256 and size are not checked/,
+    );
+    const shown = await fx.clients.kubectlOk([
+      'get',
+      'tpool',
+      'berlin',
+      '-n',
+      NS,
+      '-o',
+      'jsonpath={.status.conditions[?(@.type=="ArtifactsChecked")].reason}',
+    ]);
+    expect(shown.trim()).to.equal('FetchDisabled');
+
+    await h.patch(POOLS, 'berlin', NS, { spec: { simulator: { fetchArtifacts: true } } });
+    await h.until<DeviceProxyPool>(
+      POOLS,
+      'berlin',
+      NS,
+      (p) => condition(p, 'ArtifactsChecked')?.status === 'True',
+      'ArtifactsChecked True again',
+    );
   });
 
   it('should delete the Deployment and the ConfigMap with the pool (garbage collection)', async () => {

@@ -112,6 +112,8 @@ export async function startController(
   factory: ControllerFactory,
   kubeConfig: KubeConfig,
   clock: FakeClock,
+  /** The devices' transport, for the TeamsDevice controller; the others never send. Started here. */
+  transport: DeviceTransport = noTransport,
 ): Promise<Harness> {
   const client = new KubeClient(kubeConfig);
   const wall = new RealClock();
@@ -128,12 +130,13 @@ export async function startController(
     recorder: new EventRecorder({ client, component: COMPONENT, clock: wall, logger }),
     metrics,
     informers,
-    transport: noTransport,
+    transport,
     image: PROXY_IMAGE,
   };
   const [controller] = registerControllers(manager, ctx, [factory]).values();
   if (!controller) throw new Error('registerControllers made no controller');
   await manager.start();
+  await transport.start();
 
   const informerOf = (resource: ResourceRef): Informer<KubeObject> => {
     const byKind: Record<string, unknown> = {
@@ -218,7 +221,10 @@ export async function startController(
     async createNamespace(name) {
       await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     },
-    stop: () => manager.stop(),
+    async stop() {
+      await manager.stop();
+      await transport.stop();
+    },
   };
   return h;
 }

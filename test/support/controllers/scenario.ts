@@ -4,6 +4,7 @@
 import type { HistoryEntry, UpdatePolicy } from '../../../src/api/v1alpha1/index.js';
 import type { ControllerFactory } from '../../../src/controllers/types.js';
 import { FakeClock } from '../../../src/runtime/clock.js';
+import type { DeviceTransport } from '../../../src/transport/types.js';
 import { type DeviceOptions, device, policy, reported } from '../builders/index.js';
 import { type ClusterFixture, useLocalCluster } from '../cluster.js';
 import { DEVICES, type Harness, POLICIES, startController } from './harness.js';
@@ -22,7 +23,12 @@ export interface ControllerUnderTest {
  * block, and stop it after. `h` can be taken apart at describe time: it forwards to the harness the before hook
  * starts, so the tests read `h.create(...)` as they would with a local variable.
  */
-export function useController(factory: ControllerFactory, start: string): ControllerUnderTest {
+export function useController(
+  factory: ControllerFactory,
+  start: string,
+  /** The devices' transport (made with the operator's clock), for the TeamsDevice controller. */
+  transport?: (clock: FakeClock) => DeviceTransport,
+): ControllerUnderTest {
   const fx = useLocalCluster({ crds: true });
   const clock = new FakeClock(start);
   let started: Harness | undefined;
@@ -34,7 +40,7 @@ export function useController(factory: ControllerFactory, start: string): Contro
   });
 
   before(async () => {
-    started = await startController(factory, fx.kubeConfig(), clock);
+    started = await startController(factory, fx.kubeConfig(), clock, transport?.(clock));
   });
 
   after(async () => {
