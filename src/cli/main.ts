@@ -18,6 +18,10 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: 'run the embedded Kubernetes-compatible control plane on 127.0.0.1',
     load: () => import('./cluster.js'),
   },
+  'device-agent': {
+    summary: 'serve the device agent REST contract over simulated devices (for the http driver)',
+    load: () => import('./device-agent.js'),
+  },
   'mosquitto-acl': {
     summary:
       'print the mosquitto acl_file of the TeamsDevices on stdin (kubectl get teamsdevices -A -o json)',

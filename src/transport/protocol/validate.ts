@@ -41,7 +41,8 @@ const TYPE_MESSAGES: Record<string, (data: unknown) => string> = {
   object: (v) => `must be an object, got ${typeName(v)}`,
 };
 
-function describe(error: ErrorObject): string {
+/** ajv's error as `field: what is wrong` (also for the device agent's request bodies). */
+export function describe(error: ErrorObject): string {
   const path = error.instancePath.split('/').slice(1);
   const parent = (error.parentSchema ?? {}) as Record<string, unknown>;
   const data = error.data;
