@@ -26,6 +26,11 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: 'serve the device agent REST contract over simulated devices (for the http driver)',
     load: () => import('./device-agent.js'),
   },
+  'mosquitto-acl': {
+    summary:
+      'print the mosquitto acl_file of the TeamsDevices on stdin (kubectl get teamsdevices -A -o json)',
+    load: () => import('./mosquitto-acl.js'),
+  },
 };
 
 export function usage(): string {

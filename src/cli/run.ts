@@ -2,13 +2,13 @@
 // SIGTERM/SIGINT (exit 0) or until it loses leadership (exit 1: the pod restarts and stands by again).
 import pino from 'pino';
 import { type Config, ConfigError, configHelp, type Env, parseConfig } from '../config/config.js';
+import { type MqttSecrets, readMqttSecrets } from '../config/mqtt-files.js';
 import type { KubeClient } from '../k8s/client.js';
 import { clientFromConfig } from '../operator/kube.js';
 import { startOperator } from '../operator/operator.js';
 import { AcceleratedClock, type Clock, RealClock } from '../runtime/clock.js';
 import type { StopReason } from '../runtime/manager.js';
 import { OperatorMetrics } from '../runtime/metrics.js';
-import { assertTransportAvailable, TransportUnavailableError } from '../transport/factory.js';
 
 const PREFIX = 'teams-device-operator run';
 
@@ -25,7 +25,7 @@ OPERATOR_IMAGE sets the default image of device proxy pods (the chart sets it to
 Exit codes:
   0  stopped by SIGTERM or SIGINT
   1  leadership lost, or the operator could not start (e.g. no kubeconfig)
-  2  invalid flags, or a transport this version does not have`;
+  2  invalid flags, or a file they name (MQTT password, CA, certificate, key) that cannot be read`;
 
 /** Exit code for why the operator stopped. */
 export function exitCodeFor(reason: StopReason): number {
@@ -60,12 +60,19 @@ export async function main(
     return 0;
   }
 
-  const logger = pino({ level: config.logLevel, base: { component: 'teams-device-operator' } });
+  const logger = pino({
+    level: config.logLevel,
+    base: { component: 'teams-device-operator' },
+    // redactConfig already hides it; this keeps a config logged whole by mistake from showing it either.
+    redact: { paths: ['config.mqtt.password', 'mqtt.password', 'password'], censor: 'REDACTED' },
+  });
   const clock = operatorClock(config);
+  // A file the flags name that cannot be read is a usage problem: reported before anything else can fail.
+  let mqttSecrets: MqttSecrets | undefined;
   try {
-    assertTransportAvailable(config);
+    if (config.transport === 'mqtt') mqttSecrets = readMqttSecrets(config.mqtt);
   } catch (error) {
-    if (!(error instanceof TransportUnavailableError)) throw error;
+    if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${PREFIX}: ${error.message}\n`);
     return 2;
   }
@@ -90,6 +97,7 @@ export async function main(
       logger,
       metrics: new OperatorMetrics({ defaultMetrics: true }),
       signals: proc,
+      ...(mqttSecrets === undefined ? {} : { mqttSecrets }),
       ...(env.OPERATOR_IMAGE ? { image: env.OPERATOR_IMAGE } : {}),
     });
   } catch (error) {

@@ -4,6 +4,7 @@
 import { delimiter, join } from 'node:path';
 import { deepFreeze } from '@teams-device-operator/apimachinery';
 import { DEFAULT_PROGRESS_INTERVAL_MS } from '../core/device/progress.js';
+import { DEFAULT_KEEPALIVE_SECONDS, DEFAULT_MAX_IN_FLIGHT_PER_PROXY } from '../transport/mqtt/options.js';
 
 export const TRANSPORTS = ['memory', 'mqtt'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
@@ -21,8 +22,10 @@ export interface Config {
   /** The one namespace watched; undefined: all namespaces. */
   namespace: string | undefined;
   transport: Transport;
-  /** Set when transport is mqtt. May hold credentials: log redactConfig(config), not config. */
+  /** Set when transport is mqtt. Never holds credentials: a URL with a user or password is refused. */
   mqttUrl: string | undefined;
+  /** How the MQTT transport identifies itself and paces commands. Holds the password: log redactConfig(config). */
+  mqtt: MqttConfig;
   metricsPort: number;
   healthPort: number;
   leaderElect: boolean;
@@ -40,6 +43,22 @@ export interface Config {
   logLevel: LogLevel;
   /** This instance's name (POD_NAME, else HOSTNAME): the base of the leader-election identity. */
   instanceName: string | undefined;
+}
+
+export interface MqttConfig {
+  /** One fixed id per installation (every replica uses it), so the leader of the moment takes over the session. */
+  clientId: string;
+  username: string | undefined;
+  /** From TDO_MQTT_PASSWORD; never a flag value. */
+  password: string | undefined;
+  /** Files read when the transport is created (mounted from Secrets): the password and the TLS material. */
+  passwordFile: string | undefined;
+  caFile: string | undefined;
+  certFile: string | undefined;
+  keyFile: string | undefined;
+  keepaliveSeconds: number;
+  /** Commands sent to one proxy and not yet answered by an event, at most. */
+  maxInFlightPerProxy: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -67,6 +86,9 @@ interface FlagSpec {
 }
 
 export const DEFAULT_LEASE_NAME = 'teams-device-operator';
+
+/** MQTT client ids that every broker accepts; no wildcard or topic characters. */
+const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const DEFAULT_PROGRESS_INTERVAL_SECONDS = String(DEFAULT_PROGRESS_INTERVAL_MS / 1000);
 
@@ -96,6 +118,62 @@ const FLAGS: readonly FlagSpec[] = [
     env: 'TDO_MQTT_URL',
     default: 'none',
     help: 'broker URL (mqtt://, mqtts://, ws://, wss://); required with --transport mqtt',
+  },
+  {
+    name: 'mqtt-client-id',
+    arg: 'ID',
+    env: 'TDO_MQTT_CLIENT_ID',
+    default: '<lease-name>-<lease-namespace>',
+    help: 'MQTT client id, the same for every replica of one installation (the leader takes over its session)',
+  },
+  {
+    name: 'mqtt-username',
+    arg: 'NAME',
+    env: 'TDO_MQTT_USERNAME',
+    default: 'none',
+    help: 'MQTT user name (the password comes from TDO_MQTT_PASSWORD or --mqtt-password-file, never a flag)',
+  },
+  {
+    name: 'mqtt-password-file',
+    arg: 'PATH',
+    env: 'TDO_MQTT_PASSWORD_FILE',
+    default: 'none; env TDO_MQTT_PASSWORD',
+    help: 'file holding the MQTT password (e.g. a mounted Secret); read at start',
+  },
+  {
+    name: 'mqtt-ca-file',
+    arg: 'PATH',
+    env: 'TDO_MQTT_CA_FILE',
+    default: 'the system CAs',
+    help: 'PEM certificate authorities the broker certificate must chain to (mqtts:// or wss://)',
+  },
+  {
+    name: 'mqtt-cert-file',
+    arg: 'PATH',
+    env: 'TDO_MQTT_CERT_FILE',
+    default: 'none',
+    help: 'PEM client certificate, for brokers that authenticate clients by certificate (with --mqtt-key-file)',
+  },
+  {
+    name: 'mqtt-key-file',
+    arg: 'PATH',
+    env: 'TDO_MQTT_KEY_FILE',
+    default: 'none',
+    help: 'PEM private key of --mqtt-cert-file',
+  },
+  {
+    name: 'mqtt-keepalive',
+    arg: 'SECONDS',
+    env: 'TDO_MQTT_KEEPALIVE',
+    default: String(DEFAULT_KEEPALIVE_SECONDS),
+    help: 'seconds between MQTT keepalive pings; the broker drops a silent operator after 1.5 times this',
+  },
+  {
+    name: 'mqtt-max-in-flight-per-proxy',
+    arg: 'N',
+    env: 'TDO_MQTT_MAX_IN_FLIGHT_PER_PROXY',
+    default: String(DEFAULT_MAX_IN_FLIGHT_PER_PROXY),
+    help: 'commands sent to one proxy and not yet answered, at most; keep it below the broker queue limit (mosquitto: max_queued_messages, 1000)',
   },
   {
     name: 'metrics-port',
@@ -264,6 +342,8 @@ export function parseConfig(argv: readonly string[], env: Env): Readonly<Config>
     problems.push(`--log-level: "${logLevelText}" is not one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  const mqtt = parseMqtt(flag, fromEnv, mqttUrl, `${leaseName}-${leaseNamespace}`, problems);
+
   if (problems.length > 0 && !help) throw new ConfigError(problems);
 
   return deepFreeze<Config>({
@@ -272,6 +352,7 @@ export function parseConfig(argv: readonly string[], env: Env): Readonly<Config>
     namespace,
     transport,
     mqttUrl,
+    mqtt,
     metricsPort,
     healthPort,
     leaderElect,
@@ -287,7 +368,7 @@ export function parseConfig(argv: readonly string[], env: Env): Readonly<Config>
   });
 }
 
-/** The config for logs: credentials in the MQTT URL replaced. */
+/** The config for logs: the MQTT password replaced (and, should a URL ever carry one, its password too). */
 export function redactConfig(config: Readonly<Config>): Record<string, unknown> {
   let mqttUrl = config.mqttUrl;
   if (mqttUrl !== undefined) {
@@ -299,7 +380,87 @@ export function redactConfig(config: Readonly<Config>): Record<string, unknown> 
       mqttUrl = 'REDACTED';
     }
   }
-  return { ...config, mqttUrl };
+  const password = config.mqtt.password === undefined ? undefined : 'REDACTED';
+  return { ...config, mqttUrl, mqtt: { ...config.mqtt, password } };
+}
+
+type Lookup = (name: string) => string | undefined;
+
+function parseMqtt(
+  flag: Lookup,
+  fromEnv: Lookup,
+  mqttUrl: string | undefined,
+  defaultClientId: string,
+  problems: string[],
+): MqttConfig {
+  const givenClientId = flag('mqtt-client-id') ?? fromEnv('TDO_MQTT_CLIENT_ID');
+  const clientId = givenClientId ?? defaultClientId;
+  // The default is made of the Lease's names, whose own problems are reported above.
+  if (givenClientId !== undefined && !CLIENT_ID.test(givenClientId)) {
+    problems.push(
+      `--mqtt-client-id: "${clientId}" is not a client id (1-128 letters, digits, ".", "_", ":" and "-")`,
+    );
+  }
+  const username = flag('mqtt-username') ?? fromEnv('TDO_MQTT_USERNAME');
+  const password = fromEnv('TDO_MQTT_PASSWORD');
+  const passwordFile = flag('mqtt-password-file') ?? fromEnv('TDO_MQTT_PASSWORD_FILE');
+  if (password !== undefined && passwordFile !== undefined) {
+    problems.push(
+      '--mqtt-password-file: give the password either in TDO_MQTT_PASSWORD or in a file, not both',
+    );
+  }
+  if ((password !== undefined || passwordFile !== undefined) && username === undefined) {
+    problems.push('--mqtt-username: a password needs a user name (MQTT sends none without one)');
+  }
+  const caFile = flag('mqtt-ca-file') ?? fromEnv('TDO_MQTT_CA_FILE');
+  const certFile = flag('mqtt-cert-file') ?? fromEnv('TDO_MQTT_CERT_FILE');
+  const keyFile = flag('mqtt-key-file') ?? fromEnv('TDO_MQTT_KEY_FILE');
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    problems.push('--mqtt-cert-file: a client certificate and its key (--mqtt-key-file) go together');
+  }
+  const tlsFlag = caFile !== undefined ? 'ca' : certFile !== undefined ? 'cert' : undefined;
+  if (tlsFlag && mqttUrl !== undefined && !/^(mqtts|wss):/i.test(mqttUrl)) {
+    problems.push(`--mqtt-${tlsFlag}-file: TLS needs an mqtts:// or wss:// --mqtt-url`);
+  }
+  const keepaliveSeconds = integer(
+    'mqtt-keepalive',
+    flag('mqtt-keepalive') ?? fromEnv('TDO_MQTT_KEEPALIVE') ?? String(DEFAULT_KEEPALIVE_SECONDS),
+    { min: 0, max: 65_535 },
+    problems,
+  );
+  const maxInFlightPerProxy = integer(
+    'mqtt-max-in-flight-per-proxy',
+    flag('mqtt-max-in-flight-per-proxy') ??
+      fromEnv('TDO_MQTT_MAX_IN_FLIGHT_PER_PROXY') ??
+      String(DEFAULT_MAX_IN_FLIGHT_PER_PROXY),
+    { min: 1, max: 65_535 },
+    problems,
+  );
+  return {
+    clientId,
+    username,
+    password,
+    passwordFile,
+    caFile,
+    certFile,
+    keyFile,
+    keepaliveSeconds,
+    maxInFlightPerProxy,
+  };
+}
+
+function integer(
+  name: string,
+  text: string,
+  { min, max }: { min: number; max: number },
+  problems: string[],
+): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    problems.push(`--${name}: "${text}" is not a whole number from ${min} to ${max}`);
+    return min;
+  }
+  return value;
 }
 
 function readFlags(argv: readonly string[], problems: string[]): Map<string, string> {
@@ -379,5 +540,9 @@ function mqttUrlProblem(value: string): string | undefined {
     return `scheme "${url.protocol.replace(/:$/, '')}" is not one of mqtt, mqtts, ws, wss`;
   }
   if (!url.hostname) return 'the URL names no host';
+  // A URL is logged and shown in process lists: credentials have their own, secret, places.
+  if (url.username || url.password) {
+    return 'must not hold a user or password: set TDO_MQTT_USERNAME and TDO_MQTT_PASSWORD (or --mqtt-password-file)';
+  }
   return undefined;
 }

@@ -5,6 +5,7 @@
 // so no command is sent on a stopped transport.
 import pino, { type Logger } from 'pino';
 import { type Config, redactConfig } from '../config/config.js';
+import type { MqttSecrets } from '../config/mqtt-files.js';
 import type { ControllerFactory, OperatorContext, OperatorInformers } from '../controllers/types.js';
 import type { KubeClient } from '../k8s/client.js';
 import { EventRecorder } from '../k8s/events.js';
@@ -12,7 +13,7 @@ import { type Clock, RealClock } from '../runtime/clock.js';
 import type { Controller } from '../runtime/controller.js';
 import { Manager, type ManagerOptions, type StopReason } from '../runtime/manager.js';
 import { OperatorMetrics } from '../runtime/metrics.js';
-import { assertTransportAvailable, createTransport } from '../transport/factory.js';
+import { createTransport } from '../transport/factory.js';
 import type { MemoryTransport } from '../transport/memory.js';
 import { registerTransportMetrics } from '../transport/metrics.js';
 import type { DeviceTransport } from '../transport/types.js';
@@ -40,6 +41,8 @@ export interface OperatorOptions {
    */
   transport?: MemoryTransport;
   logger?: Logger;
+  /** The MQTT password and TLS material, already read; default: read from the files config.mqtt names. */
+  mqttSecrets?: MqttSecrets;
   /** The operator's own image, the default of proxy pods. */
   image?: string;
   metrics?: OperatorMetrics;
@@ -70,16 +73,14 @@ export interface Operator {
 
 /**
  * Builds and starts the operator. Resolves once the caches have synced and leadership is settled (this
- * replica leads and its controllers are starting, or it stands by). Throws TransportUnavailableError when
- * the configured transport cannot be used, before anything is started.
+ * replica leads and its controllers are starting, or it stands by). Throws ConfigError when a file the
+ * transport needs (MQTT password, TLS) cannot be read, before anything is started.
  */
 export async function startOperator(options: OperatorOptions): Promise<Operator> {
   const { config } = options;
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.clock ?? new RealClock();
   const wallClock = options.wallClock ?? new RealClock();
-  // A transport this build does not have is a usage problem: reported before anything else can fail.
-  if (options.transport === undefined) assertTransportAvailable(config);
   const client = options.client ?? clientFromConfig(config);
   const metrics = options.metrics ?? new OperatorMetrics();
 
@@ -97,8 +98,10 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   const informers = createInformers(manager);
   const runtime = createTransport(config, {
     clock,
+    wallClock,
     logger,
     informers,
+    ...(options.mqttSecrets === undefined ? {} : { mqttSecrets: options.mqttSecrets }),
     ...(options.transport === undefined ? {} : { memory: options.transport }),
   });
   const { transport } = runtime;

@@ -4,31 +4,21 @@
 // transport without knowing which one it is.
 import type { Logger } from 'pino';
 import type { Config, Transport } from '../config/config.js';
+import { type MqttSecrets, readMqttSecrets } from '../config/mqtt-files.js';
 import type { Clock } from '../runtime/clock.js';
 import { MemoryTransport } from './memory.js';
+import { MqttTransport } from './mqtt/transport.js';
 import { SimulatedFleet, type SimulatedFleetOptions } from './simulator/fleet.js';
 import type { DeviceTransport } from './types.js';
-
-/** The configured transport cannot be used by this build (a usage problem, not a crash). */
-export class TransportUnavailableError extends Error {
-  override readonly name = 'TransportUnavailableError';
-}
-
-const MQTT_UNAVAILABLE =
-  'the MQTT transport is not available in this version of teams-device-operator yet; ' +
-  'run with --transport memory (simulated devices) for now';
-
-/**
- * Throws TransportUnavailableError when this build cannot run the configured transport. `run` calls it
- * before it connects to anything, so a usage problem exits 2 whatever else is wrong.
- */
-export function assertTransportAvailable(config: Pick<Config, 'transport'>): void {
-  if (config.transport === 'mqtt') throw new TransportUnavailableError(MQTT_UNAVAILABLE);
-}
 
 export interface TransportDeps {
   /** The operator's clock: the simulated devices run on it. */
   clock: Clock;
+  /**
+   * Real time, for what a broker and real proxies see: MQTT reconnection delays, command timeouts and round
+   * trips. Default: clock.
+   */
+  wallClock?: Clock;
   logger: Logger;
   /** The caches the simulated fleet follows (synced before start() is called). */
   informers: SimulatedFleetOptions['informers'];
@@ -37,6 +27,8 @@ export interface TransportDeps {
    * one between operators and look into its devices.
    */
   memory?: MemoryTransport;
+  /** The MQTT password and TLS material already read (by `run`, to exit 2 early); default: read them here. */
+  mqttSecrets?: MqttSecrets;
 }
 
 /** A transport and what runs beside it, started and stopped as one. */
@@ -50,18 +42,48 @@ export interface TransportRuntime {
   stop(): Promise<void>;
 }
 
+/** What createTransport reads of the config; the memory transport needs only `transport`. */
+export type TransportConfig = Pick<Config, 'transport'> & Partial<Pick<Config, 'mqttUrl' | 'mqtt'>>;
+
 /**
- * memory: in-process simulated devices on the operator's clock, one per TeamsDevice. mqtt: not available
- * yet (TransportUnavailableError). Nothing is started here.
+ * memory: in-process simulated devices on the operator's clock, one per TeamsDevice. mqtt: an MqttTransport
+ * to config.mqttUrl; its password and TLS files are read here, so one that cannot be read throws a
+ * ConfigError naming it before anything starts. Nothing is connected or started here.
  */
-export function createTransport(config: Pick<Config, 'transport'>, deps: TransportDeps): TransportRuntime {
+export function createTransport(config: TransportConfig, deps: TransportDeps): TransportRuntime {
   if (deps.memory) return memoryRuntime(deps.memory, deps);
   switch (config.transport) {
     case 'memory':
       return memoryRuntime(new MemoryTransport({ clock: deps.clock, logger: deps.logger }), deps);
     case 'mqtt':
-      throw new TransportUnavailableError(MQTT_UNAVAILABLE);
+      return mqttRuntime(config, deps);
   }
+}
+
+function mqttRuntime(config: TransportConfig, deps: TransportDeps): TransportRuntime {
+  const { mqttUrl, mqtt } = config;
+  // parseConfig refuses --transport mqtt without a URL; a hand-made config may not.
+  if (mqttUrl === undefined || mqtt === undefined) {
+    throw new Error('createTransport: the mqtt transport needs mqttUrl and mqtt');
+  }
+  const { password, ca, cert, key } = deps.mqttSecrets ?? readMqttSecrets(mqtt);
+  const transport = new MqttTransport({
+    url: mqttUrl,
+    clientId: mqtt.clientId,
+    ...(mqtt.username === undefined ? {} : { username: mqtt.username }),
+    ...(password === undefined ? {} : { password }),
+    ...(ca || cert || key ? { tls: { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) } } : {}),
+    keepaliveSeconds: mqtt.keepaliveSeconds,
+    maxInFlightPerProxy: mqtt.maxInFlightPerProxy,
+    clock: deps.wallClock ?? deps.clock,
+    logger: deps.logger,
+  });
+  return {
+    kind: 'mqtt',
+    transport,
+    start: () => transport.start(),
+    stop: () => transport.stop(),
+  };
 }
 
 function memoryRuntime(transport: MemoryTransport, deps: TransportDeps): TransportRuntime {

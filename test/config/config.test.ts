@@ -22,6 +22,17 @@ describe('parseConfig', () => {
       namespace: undefined,
       transport: 'memory',
       mqttUrl: undefined,
+      mqtt: {
+        clientId: 'teams-device-operator-default',
+        username: undefined,
+        password: undefined,
+        passwordFile: undefined,
+        caFile: undefined,
+        certFile: undefined,
+        keyFile: undefined,
+        keepaliveSeconds: 30,
+        maxInFlightPerProxy: 500,
+      },
       metricsPort: 8080,
       healthPort: 8081,
       leaderElect: false,
@@ -49,7 +60,21 @@ describe('parseConfig', () => {
         'rooms',
         '--transport=mqtt',
         '--mqtt-url',
-        'mqtts://user:secret@broker.example.com:8883',
+        'mqtts://broker.example.com:8883',
+        '--mqtt-client-id=tdo-prod',
+        '--mqtt-username',
+        'tdo',
+        '--mqtt-password-file',
+        '/etc/tdo/mqtt/password',
+        '--mqtt-ca-file',
+        '/etc/tdo/mqtt/ca.crt',
+        '--mqtt-cert-file=/etc/tdo/mqtt/tls.crt',
+        '--mqtt-key-file',
+        '/etc/tdo/mqtt/tls.key',
+        '--mqtt-keepalive',
+        '15',
+        '--mqtt-max-in-flight-per-proxy',
+        '200',
         '--metrics-port=9090',
         '--health-port',
         '9090',
@@ -71,7 +96,18 @@ describe('parseConfig', () => {
       kubeconfig: { source: 'flag', paths: ['/etc/kube/config'] },
       namespace: 'rooms',
       transport: 'mqtt',
-      mqttUrl: 'mqtts://user:secret@broker.example.com:8883',
+      mqttUrl: 'mqtts://broker.example.com:8883',
+      mqtt: {
+        clientId: 'tdo-prod',
+        username: 'tdo',
+        password: undefined,
+        passwordFile: '/etc/tdo/mqtt/password',
+        caFile: '/etc/tdo/mqtt/ca.crt',
+        certFile: '/etc/tdo/mqtt/tls.crt',
+        keyFile: '/etc/tdo/mqtt/tls.key',
+        keepaliveSeconds: 15,
+        maxInFlightPerProxy: 200,
+      },
       metricsPort: 9090,
       healthPort: 9090,
       leaderElect: true,
@@ -261,6 +297,14 @@ describe('parseConfig', () => {
       'namespace',
       'transport',
       'mqtt-url',
+      'mqtt-client-id',
+      'mqtt-username',
+      'mqtt-password-file',
+      'mqtt-ca-file',
+      'mqtt-cert-file',
+      'mqtt-key-file',
+      'mqtt-keepalive',
+      'mqtt-max-in-flight-per-proxy',
       'metrics-port',
       'health-port',
       'leader-elect',
@@ -280,7 +324,14 @@ describe('parseConfig', () => {
   });
 
   it('should redact the broker password for logs', () => {
-    const config = parseConfig(['--mqtt-url', 'mqtt://tdo:s3cret@broker:1883'], HOME);
-    expect(redactConfig(config).mqttUrl).to.equal('mqtt://tdo:REDACTED@broker:1883');
+    const config = parseConfig(['--mqtt-url', 'mqtt://broker:1883'], {
+      ...HOME,
+      TDO_MQTT_USERNAME: 'tdo',
+      TDO_MQTT_PASSWORD: 's3cret',
+    });
+    expect(config.mqtt.password).to.equal('s3cret');
+    const redacted = redactConfig(config);
+    expect(JSON.stringify(redacted)).to.not.include('s3cret');
+    expect(redacted.mqtt).to.deep.include({ username: 'tdo', password: 'REDACTED' });
   });
 });

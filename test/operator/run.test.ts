@@ -1,5 +1,6 @@
 // `teams-device-operator run` as a process (node --import tsx src/cli/bin.ts run): help, a clear refusal of
-// the transport that is not there yet, a clean stop on SIGTERM, and exit 1 when leadership is lost.
+// unreadable MQTT files, the MQTT transport connected without its password in the logs, a clean stop on
+// SIGTERM, and exit 1 when leadership is lost.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { configHelp } from '../../src/config/config.js';
 import { LEASES, resourcePath } from '../../src/k8s/resource.js';
 import { AcceleratedClock, FakeClock } from '../../src/runtime/clock.js';
 import type { Lease } from '../../src/runtime/leader-election.js';
+import { startAedes } from '../support/brokers.js';
 import { ClientSpy } from '../support/client-spy.js';
 import { useLocalCluster } from '../support/cluster.js';
 
@@ -96,10 +98,10 @@ describe('teams-device-operator run', () => {
     expect(run.stderr).to.contain('--clock-speed: "fast" is not a positive number');
   });
 
-  it('should exit 2 with a clear message when asked for the MQTT transport, which is not available yet', () => {
-    const run = runSync(['--transport', 'mqtt', '--mqtt-url', 'mqtt://127.0.0.1:1883']);
+  it('should exit 2 naming the file when an MQTT TLS file cannot be read, before it reaches for a cluster', () => {
+    const run = runSync(['--mqtt-url', 'mqtts://127.0.0.1:8883', '--mqtt-ca-file', '/nonexistent/ca.crt']);
     expect(run.code).to.equal(2);
-    expect(run.stderr).to.match(/MQTT transport is not available.*--transport memory/);
+    expect(run.stderr).to.contain('--mqtt-ca-file: cannot read "/nonexistent/ca.crt" (ENOENT)');
   });
 
   it('should run on real time, or on an accelerated clock when --clock-start or --clock-speed is given', async () => {
@@ -148,6 +150,28 @@ describe('teams-device-operator run', () => {
       run.child.kill('SIGTERM');
       expect(await run.exited).to.equal(0);
       expect(run.output()).to.match(/"reason":"signal".*"msg":"stopped"/);
+    });
+
+    it('should connect to the broker with --mqtt-url and never print the broker password', async () => {
+      const broker = await startAedes();
+      try {
+        const run = runBackground(['--mqtt-url', broker.url, '--metrics-port', '0', '--health-port', '0'], {
+          ...env,
+          TDO_MQTT_USERNAME: 'tdo',
+          TDO_MQTT_PASSWORD: 'hunter2-in-env',
+        });
+        running.push(run);
+        await run.waitFor(/"transport":"mqtt"[^\n]*"msg":"device transport started"/);
+        const ports = /"metrics":(\d+)[^\n]*probe and metrics servers listening/.exec(run.output());
+        const metrics = await (await fetch(`http://127.0.0.1:${ports?.[1]}/metrics`)).text();
+        expect(metrics).to.match(/^tdo_transport_connected 1$/m);
+        run.child.kill('SIGTERM');
+        expect(await run.exited).to.equal(0);
+        expect(run.output()).to.contain('"password":"REDACTED"');
+        expect(run.output()).to.not.contain('hunter2');
+      } finally {
+        await broker.stop();
+      }
     });
 
     it('should exit 1 when another replica takes the lease', async () => {

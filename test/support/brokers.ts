@@ -3,12 +3,13 @@
 // it) and the embedded aedes (what `npm start` will use). Every test starts its broker and stops it after:
 // no process or listener is left behind.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import tls from 'node:tls';
 import { Aedes } from 'aedes';
 
 /** Where Debian installs mosquitto; `mosquitto` on PATH is used when it is not there. */
@@ -20,9 +21,24 @@ const MOSQUITTO_PATHS = ['/usr/sbin/mosquitto', 'mosquitto'];
  */
 export const BROKER_QUEUE_LIMIT = 100_000;
 
+/** PEM files (paths) of a TLS listener that wants a client certificate signed by `caFile`. */
+export interface BrokerTls {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
+/** What the brokers may be asked for beyond an anonymous 127.0.0.1 listener. */
+export interface BrokerSecurity {
+  /** Listen with TLS only (mqtts://), requiring a client certificate. */
+  tls?: BrokerTls;
+  /** Refuse anonymous clients: only these user names with these passwords connect. */
+  users?: Readonly<Record<string, string>>;
+}
+
 export interface TestBroker {
   readonly name: 'mosquitto' | 'aedes';
-  /** `mqtt://127.0.0.1:PORT`. */
+  /** `mqtt://127.0.0.1:PORT`, or `mqtts://127.0.0.1:PORT` with TLS. */
   readonly url: string;
   readonly port: number;
   /** Takes the broker away from every client and brings it back on the same port, sessions kept. */
@@ -32,9 +48,25 @@ export interface TestBroker {
 }
 
 /** The brokers every transport test runs on: one describe per entry. */
-export const BROKERS: ReadonlyArray<{ name: TestBroker['name']; start: () => Promise<TestBroker> }> = [
-  { name: 'mosquitto', start: startMosquitto },
-  { name: 'aedes', start: startAedes },
+export const BROKERS: ReadonlyArray<{
+  name: TestBroker['name'];
+  start: (security?: BrokerSecurity) => Promise<TestBroker>;
+}> = [
+  { name: 'mosquitto', start: (security) => startMosquitto(security) },
+  { name: 'aedes', start: (security) => startAedes(security) },
+];
+
+/**
+ * The brokers as an installation runs them untuned: mosquitto with its default queue limits (20 in flight,
+ * 1,000 queued per client), and aedes as `npm start` embeds it. For the tests that prove nothing is lost
+ * where a broker would drop messages.
+ */
+export const BROKERS_AS_INSTALLED: ReadonlyArray<{
+  name: TestBroker['name'];
+  start: () => Promise<TestBroker>;
+}> = [
+  { name: 'mosquitto', start: () => startMosquitto({ defaultLimits: true }) },
+  { name: 'aedes', start: () => startAedes() },
 ];
 
 /** A port nobody listens on now (the kernel's choice), for a broker to bind. */
@@ -70,25 +102,57 @@ async function waitForListener(port: number, timeoutMs: number, exited: () => st
   }
 }
 
+export interface MosquittoOptions extends BrokerSecurity {
+  /**
+   * Keep mosquitto's own queue limits (max_queued_messages 1000, max_inflight_messages 20), as an
+   * installation that never tuned them runs, instead of raising them to BROKER_QUEUE_LIMIT: for the tests
+   * that prove the operator loses nothing on such a broker.
+   */
+  defaultLimits?: boolean;
+}
+
 /**
  * mosquitto with a generated config in a temp dir: anonymous, 127.0.0.1 only, persistence on (so a restart
- * keeps sessions and their queued QoS 1 messages), queue limits raised to BROKER_QUEUE_LIMIT.
+ * keeps sessions and their queued QoS 1 messages), queue limits raised to BROKER_QUEUE_LIMIT unless
+ * `defaultLimits` says otherwise.
  */
-export async function startMosquitto(): Promise<TestBroker> {
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<TestBroker> {
   const dir = await mkdtemp(join(tmpdir(), 'tdo-mosquitto-'));
   const port = await freePort();
   const config = join(dir, 'mosquitto.conf');
+  const security: string[] = [];
+  if (options.users) {
+    const passwords = join(dir, 'passwords');
+    await writeFile(passwords, '');
+    for (const [user, password] of Object.entries(options.users)) {
+      const made = spawnSync('mosquitto_passwd', ['-b', passwords, user, password], { encoding: 'utf8' });
+      if (made.status !== 0) throw new Error(`mosquitto_passwd failed: ${made.stderr || made.error}`);
+    }
+    security.push('allow_anonymous false', `password_file ${passwords}`);
+  } else {
+    security.push('allow_anonymous true');
+  }
+  if (options.tls) {
+    const { caFile, certFile, keyFile } = options.tls;
+    security.push(
+      `cafile ${caFile}`,
+      `certfile ${certFile}`,
+      `keyfile ${keyFile}`,
+      'require_certificate true',
+    );
+  }
   await writeFile(
     config,
     [
       `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
+      ...security,
       'persistence true',
       `persistence_location ${dir}/`,
       // Started as root, mosquitto would switch to the user `mosquitto`, who cannot write the temp dir.
       `user ${userInfo().username}`,
-      `max_queued_messages ${BROKER_QUEUE_LIMIT}`,
-      `max_inflight_messages 0`,
+      ...(options.defaultLimits
+        ? []
+        : [`max_queued_messages ${BROKER_QUEUE_LIMIT}`, 'max_inflight_messages 0']),
       'log_dest stderr',
       'log_type error',
       'log_type warning',
@@ -130,7 +194,7 @@ export async function startMosquitto(): Promise<TestBroker> {
   await launch();
   return {
     name: 'mosquitto',
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${options.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     port,
     async restart() {
       await halt();
@@ -148,22 +212,39 @@ export async function startMosquitto(): Promise<TestBroker> {
  * BROKER_QUEUE_LIMIT. Its restart closes the listener and every connection and listens again on the same
  * port; the broker (and so each session with its queued messages) stays, as its memory is all it has.
  */
-export async function startAedes(): Promise<TestBroker> {
+export async function startAedes(options: BrokerSecurity = {}): Promise<TestBroker> {
+  const { users } = options;
   const broker = await Aedes.createBroker({
     concurrency: BROKER_QUEUE_LIMIT,
     queueLimit: BROKER_QUEUE_LIMIT,
     maxInflightInbound: 0,
+    ...(users && {
+      authenticate: (_client, username, password, done) => {
+        const known = username !== undefined && Object.hasOwn(users, username);
+        if (known && users[username] === password?.toString()) return done(null, true);
+        // 4: bad user name or password, as mosquitto answers too.
+        done(Object.assign(new Error('bad user name or password'), { returnCode: 4 }), false);
+      },
+    }),
   });
+  const tlsOptions = options.tls && {
+    ca: await readFile(options.tls.caFile),
+    cert: await readFile(options.tls.certFile),
+    key: await readFile(options.tls.keyFile),
+    requestCert: true,
+    rejectUnauthorized: true,
+  };
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
   const port = await freePort();
 
   const listen = async (): Promise<void> => {
-    const s = net.createServer((socket) => {
+    const onSocket = (socket: net.Socket) => {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
       broker.handle(socket);
-    });
+    };
+    const s = tlsOptions ? tls.createServer(tlsOptions, onSocket) : net.createServer(onSocket);
     server = s;
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject);
@@ -183,7 +264,7 @@ export async function startAedes(): Promise<TestBroker> {
   await listen();
   return {
     name: 'aedes',
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${tlsOptions ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     port,
     async restart() {
       await unlisten();

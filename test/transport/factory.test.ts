@@ -1,16 +1,18 @@
 // createTransport: the transport a config names, with what runs beside it, started and stopped as one.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import pino from 'pino';
 import type { TeamsDevice } from '../../src/api/v1alpha1/index.js';
+import { ConfigError, parseConfig } from '../../src/config/config.js';
 import { FakeClock } from '../../src/runtime/clock.js';
-import {
-  assertTransportAvailable,
-  createTransport,
-  type TransportDeps,
-  TransportUnavailableError,
-} from '../../src/transport/factory.js';
+import { createTransport, type TransportDeps } from '../../src/transport/factory.js';
 import { MemoryTransport } from '../../src/transport/memory.js';
+import { MqttTransport } from '../../src/transport/mqtt/transport.js';
 import type { DeviceStateMessage } from '../../src/transport/protocol.js';
+import { startAedes } from '../support/brokers.js';
 import { device } from '../support/builders/index.js';
 import { START, updateCommand } from './support.js';
 
@@ -35,13 +37,56 @@ function deps(devices: TeamsDevice[] = []): TransportDeps {
 const phone = (): TeamsDevice => device({ name: 'rm-berlin-101-phone' });
 
 describe('createTransport', () => {
-  it('should refuse the MQTT transport, which this version does not have, before anything is created', () => {
-    expect(() => assertTransportAvailable({ transport: 'mqtt' })).to.throw(
-      TransportUnavailableError,
-      /MQTT transport is not available.*--transport memory/,
+  it('should connect an MqttTransport to the configured broker when it starts, not before', async () => {
+    const broker = await startAedes();
+    const runtime = createTransport(
+      parseConfig(['--mqtt-url', broker.url, '--mqtt-client-id', 'tdo-factory-test'], {}),
+      deps(),
     );
-    expect(() => createTransport({ transport: 'mqtt' }, deps())).to.throw(TransportUnavailableError);
-    expect(() => assertTransportAvailable({ transport: 'memory' })).not.to.throw();
+    try {
+      expect(runtime.kind).to.equal('mqtt');
+      expect(runtime.transport).to.be.instanceOf(MqttTransport);
+      const transport = runtime.transport as unknown as MqttTransport;
+      expect(transport.connected).to.equal(false);
+      await runtime.start();
+      expect(transport.connected).to.equal(true);
+    } finally {
+      await runtime.stop();
+      await broker.stop();
+    }
+  });
+
+  it('should refuse to create the MQTT transport, naming the file, when a TLS or password file cannot be read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tdo-factory-'));
+    try {
+      writeFileSync(join(dir, 'ca.pem'), 'not checked here');
+      const config = parseConfig(
+        [
+          '--mqtt-url',
+          'mqtts://broker:8883',
+          '--mqtt-ca-file',
+          join(dir, 'ca.pem'),
+          '--mqtt-cert-file',
+          join(dir, 'missing-cert.pem'),
+          '--mqtt-key-file',
+          join(dir, 'missing-key.pem'),
+        ],
+        {},
+      );
+      let error: unknown;
+      try {
+        createTransport(config, deps());
+      } catch (err) {
+        error = err;
+      }
+      expect(error).to.be.instanceOf(ConfigError);
+      expect((error as ConfigError).problems).to.deep.equal([
+        `--mqtt-cert-file: cannot read "${join(dir, 'missing-cert.pem')}" (ENOENT)`,
+        `--mqtt-key-file: cannot read "${join(dir, 'missing-key.pem')}" (ENOENT)`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("should simulate the cluster's devices in the memory transport and stop both as one", async () => {

@@ -6,6 +6,17 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../runtime/clock.js';
 import type { BackoffPolicy } from './backoff.js';
 
+/**
+ * Commands one proxy may leave un-answered when the options say nothing: below mosquitto's default queue of
+ * 1,000 messages per client (beyond which it drops them silently).
+ */
+export const DEFAULT_MAX_IN_FLIGHT_PER_PROXY = 500;
+
+/** How long a command holds its proxy's slot without an event, when the options say nothing. */
+export const DEFAULT_ACK_TIMEOUT_MS = 60_000;
+
+export const DEFAULT_KEEPALIVE_SECONDS = 30;
+
 export interface MqttTlsOptions {
   /** PEM of the certificate authorities the broker's certificate must chain to. */
   ca?: string | Buffer;
@@ -31,6 +42,11 @@ export interface MqttTransportOptions {
   keepaliveSeconds?: number;
   /** How long one connection attempt may take before it counts as failed. */
   connectTimeoutMs?: number;
+  /** Commands one proxy may leave un-answered by an event; DEFAULT_MAX_IN_FLIGHT_PER_PROXY when absent. */
+  maxInFlightPerProxy?: number;
+  /** How long an un-answered command holds its slot; DEFAULT_ACK_TIMEOUT_MS when absent. */
+  ackTimeoutMs?: number;
+  /** Real time: reconnection delays, command timeouts, round-trip latency and resync timestamps. */
   clock: Clock;
   logger?: Logger;
   /** The jitter's source of randomness; Math.random when absent (tests pin it). */

@@ -6,12 +6,23 @@
 // period: exponential backoff with jitter on the injected clock. Every incoming payload goes through the
 // parse functions of src/transport/protocol.ts; a malformed one is counted and logged, never thrown and never
 // delivered, so a handler only sees what the protocol allows.
+//
+// States are subscribed at QoS 0, the rest at QoS 1. A broker replays every retained state on subscribing,
+// and counts QoS 1 replays against its per-client queue: mosquitto with its default limits (20 in flight,
+// 1,000 queued) delivers 1,020 of 2,000 retained states at QoS 1 and drops the rest, but all 20,000 of
+// 20,000 at QoS 0. Nothing is lost by QoS 0: a state is retained, every connection subscribes again and so
+// hears the current state of every device, and a connection without its old session also asks the proxies
+// to publish their states again (a resync). The state handlers are synchronous and cheap, so the replay
+// drains as fast as the socket delivers it.
+//
+// Commands are paced per proxy (./pacing.ts), so no proxy has more waiting at the broker than it queues.
 
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import pino, { type Logger } from 'pino';
 import { type Clock, setTimerIn, type TimerHandle } from '../../runtime/clock.js';
 import { callHandler, dropMalformed } from '../delivery.js';
 import { MalformedCommandError } from '../memory.js';
+import type { LinkMetricsSource, MessageKind } from '../metrics.js';
 import {
   channelFilter,
   commandsTopic,
@@ -40,11 +51,20 @@ import type {
   TransportStats,
 } from '../types.js';
 import { type BackoffPolicy, DEFAULT_BACKOFF, reconnectDelayMs } from './backoff.js';
-import type { MqttTransportOptions } from './options.js';
+import {
+  DEFAULT_ACK_TIMEOUT_MS,
+  DEFAULT_KEEPALIVE_SECONDS,
+  DEFAULT_MAX_IN_FLIGHT_PER_PROXY,
+  type MqttTransportOptions,
+} from './options.js';
+import { Pacer, UNKNOWN_PROXY } from './pacing.js';
 
-/** What the transport subscribes to: every device's state and events and every proxy's presence, at least once. */
+/**
+ * What the transport subscribes to: every device's state (QoS 0: see the top of this file), and every
+ * device's events and every proxy's presence at least once.
+ */
 const SUBSCRIPTIONS = {
-  [channelFilter('state')]: { qos: 1 },
+  [channelFilter('state')]: { qos: 0 },
   [channelFilter('events')]: { qos: 1 },
   [presenceFilter()]: { qos: 1 },
 } as const;
@@ -52,8 +72,14 @@ const SUBSCRIPTIONS = {
 /** The QoS of a SUBACK entry the broker refused. */
 const SUBACK_FAILURE = 128;
 
-export class MqttTransport implements DeviceTransport {
+export class MqttTransport implements DeviceTransport, LinkMetricsSource {
   readonly stats: TransportStats = { malformed: 0, sent: 0, received: 0 };
+  /** Messages by `${kind} ${direction}`, malformed ones included. */
+  readonly messages = new Map<string, number>();
+  /** Connections lost and attempted again. */
+  reconnects = 0;
+  private readonly pacer: Pacer;
+  private readonly roundTripListeners: Array<(ms: number) => void> = [];
   readonly malformedByReason = new MalformedCounts();
   private readonly options: MqttTransportOptions;
   private readonly clock: Clock;
@@ -68,6 +94,8 @@ export class MqttTransport implements DeviceTransport {
   private readonly presences = new Map<string, { proxy: ProxyName; presence: ProxyPresence }>();
   private readonly presenceHandlers: PresenceHandler[] = [];
   private resyncs = 0;
+  /** The request id of the latest resync request. */
+  lastResyncRequestId: string | undefined;
   private client: MqttClient | undefined;
   private reconnectTimer: TimerHandle | undefined;
   private failedAttempts = 0;
@@ -84,6 +112,36 @@ export class MqttTransport implements DeviceTransport {
       transport: 'mqtt',
       clientId: options.clientId,
     });
+    this.pacer = new Pacer({
+      limit: options.maxInFlightPerProxy ?? DEFAULT_MAX_IN_FLIGHT_PER_PROXY,
+      ackTimeoutMs: options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS,
+      clock: this.clock,
+      onAnswered: (ms) => {
+        for (const listener of this.roundTripListeners) listener(ms);
+      },
+      onTimeout: (commandId, proxy) =>
+        this.log.warn({ commandId, proxy }, 'no event for a command in time; its slot is free again'),
+    });
+  }
+
+  /** Commands published and not yet answered by an event, over all proxies. */
+  get commandsInFlight(): number {
+    return this.pacer.inFlight;
+  }
+
+  /** Commands waiting for their proxy to answer earlier ones. */
+  get commandsWaiting(): number {
+    return this.pacer.waiting;
+  }
+
+  /** Un-answered commands of one proxy (its `namespace/pool/pod`; '' for devices whose state names none). */
+  commandsInFlightOf(proxy: string): number {
+    return this.pacer.inFlightOf(proxy);
+  }
+
+  /** Calls `listener` with the milliseconds from publishing a command to its first event. */
+  onRoundTrip(listener: (ms: number) => void): void {
+    this.roundTripListeners.push(listener);
   }
 
   /** Whether the transport has a live connection to the broker now. */
@@ -124,18 +182,18 @@ export class MqttTransport implements DeviceTransport {
     this.reconnectTimer = undefined;
     const client = this.client;
     this.client = undefined;
+    this.pacer.close(new Error('mqtt transport: stopped before the command could be sent'));
     if (!client) return;
     // A connected client waits for its in-flight messages; a disconnected one has nobody to wait for.
     await client.endAsync(!client.connected);
   }
 
   /**
-   * Publishes a command at QoS 1 and resolves on the broker's PUBACK. While disconnected, mqtt.js keeps it
-   * and sends it on reconnection, so the promise resolves then.
+   * Publishes a command at QoS 1 once its proxy has a free slot, and resolves on the broker's PUBACK. While
+   * disconnected, mqtt.js keeps it and sends it on reconnection, so the promise resolves then.
    */
   async send(deviceId: string, command: UpdateCommand): Promise<void> {
-    const client = this.client;
-    if (!client) throw new Error('mqtt transport: send before start');
+    if (!this.client) throw new Error('mqtt transport: send before start');
     const topic = commandsTopic(deviceId);
     const payload = encodeMessage(command);
     const checked = parseCommand(payload);
@@ -143,7 +201,17 @@ export class MqttTransport implements DeviceTransport {
       this.malformed(topic, checked);
       throw new MalformedCommandError(`command for ${deviceId}: ${checked.error}`);
     }
-    await client.publishAsync(topic, payload, { qos: 1 });
+    const { commandId } = command;
+    await this.pacer.acquire(this.states.get(deviceId)?.proxy ?? UNKNOWN_PROXY, commandId);
+    const client = this.client;
+    try {
+      if (!client) throw new Error('mqtt transport: stopped before the command could be sent');
+      this.count('commands', 'out');
+      await client.publishAsync(topic, payload, { qos: 1 });
+    } catch (err) {
+      this.pacer.abandon(commandId);
+      throw err;
+    }
     this.stats.sent++;
     this.log.debug({ deviceId, commandId: command.commandId }, 'command published');
   }
@@ -173,15 +241,21 @@ export class MqttTransport implements DeviceTransport {
     });
   }
 
-  /** Publishes a resync request (QoS 1, not retained); resolves on the broker's PUBACK. */
+  /**
+   * Publishes a resync request (QoS 1, not retained); resolves on the broker's PUBACK. Its id
+   * (lastResyncRequestId) is unique per request, also across restarts, so a proxy's logs tell them apart.
+   */
   async requestResync(): Promise<void> {
     const client = this.client;
     if (!client) throw new Error('mqtt transport: resync before start');
     this.resyncs++;
-    const ts = this.clock.now().toISOString();
-    const payload = encodeMessage({ requestId: `${this.options.clientId}-${this.resyncs}`, ts });
+    const now = this.clock.now();
+    const requestId = `${this.options.clientId}-${now.getTime().toString(36)}-${this.resyncs}`;
+    this.lastResyncRequestId = requestId;
+    const payload = encodeMessage({ requestId, ts: now.toISOString() });
+    this.count('resync', 'out');
     await client.publishAsync(RESYNC_TOPIC, payload, { qos: 1 });
-    this.log.info({ resync: this.resyncs }, 'resync requested');
+    this.log.info({ requestId }, 'resync requested');
   }
 
   /** The last valid state the transport has heard from a device. */
@@ -201,7 +275,7 @@ export class MqttTransport implements DeviceTransport {
       ca: tls?.ca,
       cert: tls?.cert,
       key: tls?.key,
-      keepalive: this.options.keepaliveSeconds ?? 30,
+      keepalive: this.options.keepaliveSeconds ?? DEFAULT_KEEPALIVE_SECONDS,
       connectTimeout: this.options.connectTimeoutMs ?? 10_000,
       // The transport reconnects itself, with backoff; it subscribes on every connection (see onConnect).
       reconnectPeriod: 0,
@@ -223,6 +297,11 @@ export class MqttTransport implements DeviceTransport {
       for (const { topic, qos } of granted ?? []) {
         if (qos === SUBACK_FAILURE) this.log.error({ topic }, 'mqtt subscription refused by the broker');
       }
+      if (!sessionPresent) {
+        // A new session (the first ever, or the broker lost it): states the broker no longer retains come
+        // back only if the proxies publish them again; asked once subscribed, so none of them is missed.
+        this.requestResync().catch((err) => this.log.warn({ err }, 'resync request failed'));
+      }
       this.firstSubscribed?.();
       this.firstSubscribed = undefined;
     });
@@ -233,6 +312,7 @@ export class MqttTransport implements DeviceTransport {
     this.reconnectTimer?.cancel();
     const delayMs = reconnectDelayMs(this.failedAttempts, this.backoff, this.random);
     this.failedAttempts++;
+    this.reconnects++;
     this.log.warn({ delayMs, attempt: this.failedAttempts }, 'mqtt connection lost, reconnecting');
     this.reconnectTimer = setTimerIn(this.clock, delayMs, () => {
       this.reconnectTimer = undefined;
@@ -246,6 +326,7 @@ export class MqttTransport implements DeviceTransport {
   private onMessage(topic: string, payload: Buffer): void {
     const proxy = parsePresenceTopic(topic);
     if (proxy) {
+      this.count('presence', 'in');
       this.deliverPresence(topic, proxy, payload);
       return;
     }
@@ -255,6 +336,7 @@ export class MqttTransport implements DeviceTransport {
       return;
     }
     const { deviceId, channel } = parsed;
+    this.count(channel, 'in');
     if (channel === 'state') this.deliverState(topic, deviceId, payload);
     else this.deliverEvent(topic, deviceId, payload);
   }
@@ -304,9 +386,15 @@ export class MqttTransport implements DeviceTransport {
       return;
     }
     this.stats.received++;
+    this.pacer.answered(parsed.value.commandId);
     for (const handler of [...this.eventHandlers]) {
       this.call(() => handler(deviceId, { ...parsed.value }), 'event');
     }
+  }
+
+  private count(kind: MessageKind, direction: 'in' | 'out'): void {
+    const key = `${kind} ${direction}`;
+    this.messages.set(key, (this.messages.get(key) ?? 0) + 1);
   }
 
   private malformed(topic: string, failure: { reason: MalformedReason; error: string }): void {
