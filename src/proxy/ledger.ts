@@ -128,12 +128,15 @@ export class Ledger {
     return this.changed(true);
   }
 
-  /** Records the versions a device runs now (written with the next write). */
-  setInstalled(deviceId: string, versions: InstalledVersions): void {
+  /**
+   * Records the versions a device runs now; resolves once they are on disk (at once when unchanged), so a
+   * state that reports them can be published knowing a restarted proxy still has them.
+   */
+  setInstalled(deviceId: string, versions: InstalledVersions): Promise<void> {
     const before = this.installedVersions.get(deviceId);
-    if (before && JSON.stringify(before) === JSON.stringify(versions)) return;
+    if (before && JSON.stringify(before) === JSON.stringify(versions)) return Promise.resolve();
     this.installedVersions.set(deviceId, { ...versions });
-    void this.changed(false);
+    return this.changed(true);
   }
 
   /** Writes pending changes now; resolves when they are on disk. */

@@ -330,10 +330,15 @@ export class DeviceProxy {
   private onDriverState(deviceId: string, state: DeviceStateMessage): void {
     if (!this.served.has(deviceId) || this.stopping) return;
     if (this.driver.name === 'simulator') {
-      this.ledger.setInstalled(deviceId, {
-        Firmware: state.firmwareVersion ?? null,
-        TeamsApp: state.teamsAppVersion ?? null,
-      });
+      // A simulated device's versions live in the ledger: a version it installed is reported only once it
+      // is on disk, so the operator never sees a version that a restart of this proxy would take back.
+      const versions = { Firmware: state.firmwareVersion ?? null, TeamsApp: state.teamsAppVersion ?? null };
+      const known = this.ledger.installed().has(deviceId);
+      const written = this.ledger.setInstalled(deviceId, versions);
+      if (known) {
+        void written.then(() => this.publishState(deviceId, state));
+        return;
+      }
     }
     this.publishState(deviceId, state);
   }
