@@ -11,6 +11,8 @@ export interface SimulatorSettings {
   downloadSeconds: number;
   installSeconds: number;
   failurePercent: number;
+  /** Share of simulated devices that are disconnected. */
+  offlinePercent: number;
   /** false: artifacts are not fetched nor checked (catalogs whose URLs point nowhere). */
   fetchArtifacts: boolean;
 }
@@ -84,7 +86,10 @@ export function parseDevicesFile(text: string, file = 'devices.json'): PoolDevic
 export function parseSimulatorFile(text: string, file = 'simulator.json'): SimulatorSettings {
   const value = json(file, text);
   if (!isObject(value)) throw new PoolFileError(file, 'must be a JSON object');
-  const whole = (field: 'downloadSeconds' | 'installSeconds' | 'failurePercent', max: number): number => {
+  const whole = (
+    field: 'downloadSeconds' | 'installSeconds' | 'failurePercent' | 'offlinePercent',
+    max: number,
+  ): number => {
     const v = value[field] ?? DEFAULT_SIMULATOR[field];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
       throw new PoolFileError(file, `${field}: must be a whole number from 0 to ${max}`);
@@ -97,6 +102,7 @@ export function parseSimulatorFile(text: string, file = 'simulator.json'): Simul
     downloadSeconds: whole('downloadSeconds', Number.MAX_SAFE_INTEGER),
     installSeconds: whole('installSeconds', Number.MAX_SAFE_INTEGER),
     failurePercent: whole('failurePercent', 100),
+    offlinePercent: whole('offlinePercent', 100),
     fetchArtifacts: fetch,
   };
 }

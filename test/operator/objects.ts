@@ -69,11 +69,15 @@ export function policy(namespace: string, spec: Partial<UpdatePolicySpec>, name 
 /** A pool of one simulated proxy with these simulator timings. */
 export function pool(
   namespace: string,
-  simulator: Omit<DeviceProxyPoolSpec['simulator'], 'fetchArtifacts'>,
+  simulator: Omit<DeviceProxyPoolSpec['simulator'], 'fetchArtifacts' | 'offlinePercent'>,
   name = 'default',
 ): Obj {
   return build.pool(
-    { replicas: 1, driver: 'simulator', simulator: { fetchArtifacts: true, ...simulator } },
+    {
+      replicas: 1,
+      driver: 'simulator',
+      simulator: { fetchArtifacts: true, offlinePercent: 0, ...simulator },
+    },
     { name, namespace },
   ) as unknown as Obj;
 }

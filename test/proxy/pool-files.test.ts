@@ -40,15 +40,19 @@ describe('the pool files devices.json and simulator.json', () => {
     });
   }
 
-  it('should fill simulator.json defaults and refuse a failurePercent above 100', () => {
+  it('should fill simulator.json defaults and refuse a failurePercent or offlinePercent above 100', () => {
     expect(parseSimulatorFile('{"downloadSeconds": 5}')).to.deep.equal({
       downloadSeconds: 5,
       installSeconds: 120,
       failurePercent: 0,
+      offlinePercent: 0,
       fetchArtifacts: true,
     });
     expect(() => parseSimulatorFile('{"failurePercent": 101}')).to.throw(
       'simulator.json: failurePercent: must be a whole number from 0 to 100',
+    );
+    expect(() => parseSimulatorFile('{"offlinePercent": 101}')).to.throw(
+      'simulator.json: offlinePercent: must be a whole number from 0 to 100',
     );
   });
 });

@@ -47,6 +47,10 @@ export const DeviceProxyPoolSpec = Type.Object(
           maximum: 100,
           default: 0,
         }),
+        offlinePercent: integer(
+          'Percent of simulated devices that are disconnected (which ones is stable per device id).',
+          { minimum: 0, maximum: 100, default: 0 },
+        ),
         fetchArtifacts: bool(
           'Whether the proxies fetch each artifact and check its size and sha256 before the simulated ' +
             'install. false: for catalogs whose URLs point nowhere (such as the examples); nothing is checked, ' +

@@ -128,7 +128,6 @@ export function proxyArgs(pool: DeviceProxyPool): string[] {
  */
 export function desiredDeployment(pool: DeviceProxyPool, image: string): PlainObject {
   const name = pool.metadata.name;
-  const namespace = pool.metadata.namespace ?? 'default';
   const secret = pool.spec.mqtt.credentialsSecret;
   const simulatorHash = createHash('sha256').update(pretty(pool.spec.simulator)).digest('hex').slice(0, 16);
   return {

@@ -32,6 +32,8 @@ export interface SimulatorBehaviour {
   installSeconds: number;
   /** 0–100: share of installations that fail, decided by a hash of (seed, commandId). */
   failurePercent: number;
+  /** 0–100: share of devices that are disconnected, decided by a hash of (seed, deviceId). Default 0. */
+  offlinePercent?: number;
   /** Changes which commands fail at a given failurePercent. Default ''. */
   seed?: string | number;
 }
@@ -68,12 +70,22 @@ export function checksumMatches(sha256: string): boolean {
   return /^[0-9a-f]{64}$/i.test(sha256) && !/^0{64}$/.test(sha256);
 }
 
+/** Whether a stable hash of `key` falls in the lowest `percent` of the range. */
+function inShare(key: unknown[], percent: number): boolean {
+  if (percent <= 0) return false;
+  if (percent >= 100) return true;
+  const digest = hash('sha256', JSON.stringify(key), 'buffer');
+  return (digest.readUInt32BE(0) / 2 ** 32) * 100 < percent;
+}
+
 /** Whether the installation of `commandId` fails at `failurePercent`: stable for (seed, commandId). */
 export function installFails(commandId: string, failurePercent: number, seed: string | number = ''): boolean {
-  if (failurePercent <= 0) return false;
-  if (failurePercent >= 100) return true;
-  const digest = hash('sha256', JSON.stringify([String(seed), commandId]), 'buffer');
-  return (digest.readUInt32BE(0) / 2 ** 32) * 100 < failurePercent;
+  return inShare([String(seed), commandId], failurePercent);
+}
+
+/** Whether `deviceId` is one of the disconnected devices at `offlinePercent`: stable for (seed, deviceId). */
+export function startsOffline(deviceId: string, offlinePercent = 0, seed: string | number = ''): boolean {
+  return inShare(['offline', String(seed), deviceId], offlinePercent);
 }
 
 export function validateBehaviour(b: SimulatorBehaviour): SimulatorBehaviour {
@@ -83,6 +95,9 @@ export function validateBehaviour(b: SimulatorBehaviour): SimulatorBehaviour {
   }
   if (!(b.failurePercent >= 0 && b.failurePercent <= 100)) {
     throw new RangeError('simulator: failurePercent must be between 0 and 100');
+  }
+  if (b.offlinePercent !== undefined && !(b.offlinePercent >= 0 && b.offlinePercent <= 100)) {
+    throw new RangeError('simulator: offlinePercent must be between 0 and 100');
   }
   return { ...b };
 }
@@ -124,7 +139,8 @@ export class SimulatedDevice {
     this.versions = { Firmware: init.firmwareVersion, TeamsApp: init.teamsAppVersion };
     this.autoUpdateSupported = init.autoUpdateSupported;
     this.updatable = [...(init.updatableComponents ?? ['Firmware', 'TeamsApp'])];
-    this.isOnline = init.online ?? true;
+    this.isOnline =
+      init.online ?? !startsOffline(deviceId, this.behaviour.offlinePercent, this.behaviour.seed);
   }
 
   get online(): boolean {
@@ -169,9 +185,16 @@ export class SimulatedDevice {
     return message;
   }
 
-  /** New behaviour for the phases that start from now on. */
+  /**
+   * New behaviour for the phases that start from now on; a new offlinePercent connects or disconnects the
+   * device as its share says.
+   */
   setBehaviour(behaviour: SimulatorBehaviour): void {
+    const before = this.behaviour;
     this.behaviour = validateBehaviour(behaviour);
+    if ((before.offlinePercent ?? 0) !== (this.behaviour.offlinePercent ?? 0)) {
+      this.setOnline(!startsOffline(this.deviceId, this.behaviour.offlinePercent, this.behaviour.seed));
+    }
   }
 
   /**

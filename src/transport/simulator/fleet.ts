@@ -23,6 +23,7 @@ export function simulatorBehaviour(pool: Pick<DeviceProxyPool, 'spec'> | undefin
     downloadSeconds: sim?.downloadSeconds ?? DEFAULT_SIMULATOR.downloadSeconds,
     installSeconds: sim?.installSeconds ?? DEFAULT_SIMULATOR.installSeconds,
     failurePercent: sim?.failurePercent ?? DEFAULT_SIMULATOR.failurePercent,
+    offlinePercent: sim?.offlinePercent ?? DEFAULT_SIMULATOR.offlinePercent,
   };
 }
 

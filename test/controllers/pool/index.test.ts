@@ -85,7 +85,13 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
         {
           replicas: 2,
           mqtt: { url: 'mqtt://broker.tdo:1883', credentialsSecret: 'berlin-mqtt' },
-          simulator: { downloadSeconds: 5, installSeconds: 10, failurePercent: 20, fetchArtifacts: true },
+          simulator: {
+            downloadSeconds: 5,
+            installSeconds: 10,
+            failurePercent: 20,
+            offlinePercent: 0,
+            fetchArtifacts: true,
+          },
         },
         { name: 'berlin', namespace: NS },
       ),
@@ -172,6 +178,7 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
       downloadSeconds: 5,
       installSeconds: 10,
       failurePercent: 20,
+      offlinePercent: 0,
       fetchArtifacts: true,
     });
 

@@ -15,7 +15,13 @@ describe('DeviceProxyPool ArtifactsChecked', () => {
     {
       name: 'should say artifacts are not checked for a simulator pool with fetchArtifacts false',
       spec: {
-        simulator: { downloadSeconds: 0, installSeconds: 0, failurePercent: 0, fetchArtifacts: false },
+        simulator: {
+          downloadSeconds: 0,
+          installSeconds: 0,
+          failurePercent: 0,
+          offlinePercent: 0,
+          fetchArtifacts: false,
+        },
       },
       status: 'False',
       reason: 'FetchDisabled',
@@ -24,7 +30,13 @@ describe('DeviceProxyPool ArtifactsChecked', () => {
       name: 'should say artifacts are checked for an http pool whatever spec.simulator says',
       spec: {
         driver: 'http' as const,
-        simulator: { downloadSeconds: 0, installSeconds: 0, failurePercent: 0, fetchArtifacts: false },
+        simulator: {
+          downloadSeconds: 0,
+          installSeconds: 0,
+          failurePercent: 0,
+          offlinePercent: 0,
+          fetchArtifacts: false,
+        },
       },
       status: 'True',
       reason: 'ArtifactsFetched',

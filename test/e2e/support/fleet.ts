@@ -135,6 +135,7 @@ export function fleetObjects(artifactUrl: string, o: FleetOptions) {
           downloadSeconds: 0,
           installSeconds: 0,
           failurePercent: 0,
+          offlinePercent: 0,
           fetchArtifacts: true,
           ...o.simulator,
         },

@@ -7,6 +7,7 @@ import {
   SimulatedDevice,
   type SimulatedDeviceInit,
   type SimulatorBehaviour,
+  startsOffline,
 } from '../../../src/transport/simulator/device.js';
 import { BEHAVIOUR, MP56, START, step, updateCommand, WHOLE_DOWNLOAD, WHOLE_UPDATE } from '../support.js';
 
@@ -263,6 +264,34 @@ describe('SimulatedDevice', () => {
     it('should never fail at 0 and always fail at 100', () => {
       expect(installFails('x', 0)).to.equal(false);
       expect(installFails('x', 100)).to.equal(true);
+    });
+  });
+
+  describe('startsOffline', () => {
+    it('should disconnect about offlinePercent of the devices, the same ones every time', () => {
+      const ids = Array.from({ length: 2000 }, (_, i) => `phone-${i}`);
+      const offline = ids.filter((id) => startsOffline(id, 10));
+      expect(offline.length).to.be.within(140, 260);
+      expect(ids.filter((id) => startsOffline(id, 10))).to.deep.equal(offline);
+      expect(ids.some((id) => startsOffline(id, 0))).to.equal(false);
+    });
+
+    it('should start a device offline when its behaviour says so, and connect it when the share drops', () => {
+      const events: boolean[] = [];
+      const device = new SimulatedDevice(
+        'phone-1',
+        MP56,
+        { ...BEHAVIOUR, offlinePercent: 100 },
+        new FakeClock(START),
+        {
+          state: (s) => events.push(s.online),
+          event: () => {},
+        },
+      );
+      expect(device.online).to.equal(false);
+      device.setBehaviour({ ...BEHAVIOUR, offlinePercent: 0 });
+      expect(device.online).to.equal(true);
+      expect(events).to.deep.equal([true]);
     });
   });
 });

@@ -44,11 +44,12 @@ describe('operator: simulated devices of --transport memory', function () {
   });
 
   it("should use the pool defaults while the namespace has no pool, then the pool's simulator settings", async () => {
-    const { downloadSeconds, installSeconds, failurePercent } = DEFAULT_SIMULATOR;
+    const { downloadSeconds, installSeconds, failurePercent, offlinePercent } = DEFAULT_SIMULATOR;
     expect(harness.memory.device('plain')?.behaviour).to.deep.equal({
       downloadSeconds,
       installSeconds,
       failurePercent,
+      offlinePercent,
     });
     await createAll(harness.client, [
       pool(NS, { downloadSeconds: 5, installSeconds: 7, failurePercent: 25 }),
@@ -58,12 +59,34 @@ describe('operator: simulated devices of --transport memory', function () {
       downloadSeconds: 5,
       installSeconds: 7,
       failurePercent: 25,
+      offlinePercent: 0,
     });
     await harness.client.mergePatch(resourcePath(POOLS, { namespace: NS, name: 'default' }), {
       spec: { simulator: { failurePercent: 0 } },
     });
     await harness.settle();
     expect(harness.memory.device('annotated')?.behaviour.failurePercent).to.equal(0);
+  });
+
+  it("should disconnect the pool's devices at offlinePercent 100 and connect them again at 0", async () => {
+    const setOffline = async (offlinePercent: number) => {
+      await harness.client.mergePatch(resourcePath(POOLS, { namespace: NS, name: 'default' }), {
+        spec: { simulator: { offlinePercent } },
+      });
+      await harness.settle();
+    };
+    await setOffline(100);
+    expect(harness.memory.deviceIds().map((id) => harness.memory.device(id)?.online)).to.deep.equal([
+      false,
+      false,
+      false,
+    ]);
+    await setOffline(0);
+    expect(harness.memory.deviceIds().map((id) => harness.memory.device(id)?.online)).to.deep.equal([
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('should add and remove simulated devices as TeamsDevices come and go', async () => {
