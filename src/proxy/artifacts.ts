@@ -57,6 +57,8 @@ export class ArtifactStore {
   private readonly log: Logger;
   private readonly maxBytes: number;
   private readonly inFlight = new Map<string, Promise<CheckedArtifact>>();
+  /** Artifacts on disk and checked, by sha256: their size. */
+  private readonly checked = new Map<string, number>();
   private seq = 0;
 
   private constructor(options: ArtifactStoreOptions) {
@@ -74,12 +76,18 @@ export class ArtifactStore {
     return new ArtifactStore(options);
   }
 
+  /** Whether the artifact is on disk and checked already, so fetching it costs no download. */
+  has(artifact: UpdateArtifact): boolean {
+    return this.checked.get(artifact.sha256.toLowerCase()) === artifact.sizeBytes;
+  }
+
   /** The artifact fetched and checked; throws ArtifactError saying what is wrong. */
   async fetch(artifact: UpdateArtifact): Promise<CheckedArtifact> {
     const sha256 = artifact.sha256.toLowerCase();
     const path = join(this.options.dir, sha256);
     const cached = await stat(path).catch(() => undefined);
     if (cached?.isFile() && cached.size === artifact.sizeBytes) {
+      this.checked.set(sha256, cached.size);
       this.options.onFetch?.('cached');
       return { path, sha256, sizeBytes: cached.size };
     }
@@ -92,6 +100,7 @@ export class ArtifactStore {
     this.inFlight.set(sha256, download);
     try {
       const checked = await download;
+      this.checked.set(sha256, checked.sizeBytes);
       this.options.onFetch?.('downloaded');
       return checked;
     } catch (err) {

@@ -419,7 +419,10 @@ export class DeviceProxy {
     let artifact: CheckedArtifact;
     const fetch = this.driver.name !== 'simulator' || (this.config?.simulator.fetchArtifacts ?? true);
     if (fetch) {
-      this.onDriverEvent(deviceId, this.event(command, 'downloading', 0));
+      // Downloading is news only when there is something to download.
+      if (!this.options.artifacts.has(command.artifact)) {
+        this.onDriverEvent(deviceId, this.event(command, 'downloading', 0));
+      }
       try {
         artifact = await this.options.artifacts.fetch(command.artifact);
       } catch (err) {

@@ -282,27 +282,34 @@ export class SimulatedDevice {
     this.runPhase('downloading', this.behaviour.downloadSeconds, () => this.downloaded());
   }
 
-  /** Emits progress 0 now, 50 halfway (when the phase takes time) and 100 at the end, then calls `next`. */
+  /**
+   * Emits progress 0 now, 50 halfway and 100 at the end, then calls `next`. A phase of zero seconds has no
+   * progress to show: it emits nothing and ends on the next tick of the clock (a fleet updating at install
+   * time zero sends only what the operator needs: accepted, the new state, succeeded).
+   */
   private runPhase(phase: UpdatePhase, seconds: number, next: () => void): void {
     const running = this.running;
     if (!running) return;
     running.phase = phase;
-    this.progress(0);
     const start = this.clock.now().getTime();
     const end = new Date(start + seconds * 1000);
+    if (seconds === 0) {
+      this.timer = this.clock.setTimer(end, () => {
+        this.timer = null;
+        next();
+      });
+      return;
+    }
+    this.progress(0);
     const atEnd = () => {
       this.timer = null;
       this.progress(100);
       next();
     };
-    if (seconds > 0) {
-      this.timer = this.clock.setTimer(new Date(start + seconds * 500), () => {
-        this.progress(50);
-        this.timer = this.clock.setTimer(end, atEnd);
-      });
-    } else {
+    this.timer = this.clock.setTimer(new Date(start + seconds * 500), () => {
+      this.progress(50);
       this.timer = this.clock.setTimer(end, atEnd);
-    }
+    });
   }
 
   private progress(percent: number): void {

@@ -54,7 +54,7 @@ describe('UpdateExecutor', () => {
         teamsAppVersion: null,
         autoUpdateSupported: true,
       },
-      { downloadSeconds: 0, installSeconds: 0, failurePercent: 0 },
+      { downloadSeconds: 60, installSeconds: 60, failurePercent: 0 },
     );
     // Not started: the send fails, and the store says to send again at once.
     let error: unknown;

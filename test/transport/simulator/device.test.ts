@@ -85,18 +85,11 @@ describe('SimulatedDevice', () => {
     });
   });
 
-  it('should run phases of zero seconds on the next tick of the clock', async () => {
+  it('should run phases of zero seconds on the next tick of the clock, with no progress to report', async () => {
     const { clock, device, events } = harness({}, { downloadSeconds: 0, installSeconds: 0 });
     device.receive(updateCommand());
     await clock.advance(0);
-    expect(walk(events)).to.deep.equal([
-      'accepted',
-      'downloading 0',
-      'downloading 100',
-      'installing 0',
-      'installing 100',
-      'succeeded 100',
-    ]);
+    expect(walk(events)).to.deep.equal(['accepted', 'succeeded 100']);
   });
 
   it('should fail every installation at failurePercent 100 and keep the running version', async () => {
