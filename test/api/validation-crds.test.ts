@@ -591,7 +591,13 @@ describe('admitting objects against the CRDs in crds/', () => {
         driver: 'simulator',
         image: '',
         mqtt: { url: 'mqtt://tdo-mqtt:1883', credentialsSecret: 'tdo-mqtt-proxy' },
-        simulator: { downloadSeconds: 60, installSeconds: 120, failurePercent: 0, fetchArtifacts: true },
+        simulator: {
+          downloadSeconds: 60,
+          installSeconds: 120,
+          failurePercent: 0,
+          offlinePercent: 0,
+          fetchArtifacts: true,
+        },
         http: { endpointTemplate: '' },
       });
     });
