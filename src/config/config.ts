@@ -5,6 +5,7 @@ import { delimiter, join } from 'node:path';
 import { deepFreeze } from '@teams-device-operator/apimachinery';
 import { DEFAULT_PROGRESS_INTERVAL_MS } from '../core/device/progress.js';
 import { DEFAULT_KEEPALIVE_SECONDS, DEFAULT_MAX_IN_FLIGHT_PER_PROXY } from '../transport/mqtt/options.js';
+import { type FlagDoc, renderFlagHelp } from './flag-help.js';
 
 export const TRANSPORTS = ['memory', 'mqtt'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
@@ -76,13 +77,8 @@ export class ConfigError extends Error {
   }
 }
 
-interface FlagSpec {
-  name: string;
+interface FlagSpec extends FlagDoc {
   boolean?: boolean;
-  arg?: string;
-  env?: string;
-  default: string;
-  help: string;
 }
 
 export const DEFAULT_LEASE_NAME = 'teams-device-operator';
@@ -226,19 +222,10 @@ const FLAGS: readonly FlagSpec[] = [
 
 /** Every flag, its environment variable and default. */
 export function configHelp(): string {
-  const left = FLAGS.map((f) => `  --${f.name}${f.arg ? ` ${f.arg}` : ''}`);
-  const width = Math.max(...left.map((l) => l.length)) + 2;
-  const lines = FLAGS.map((f, i) => {
-    const extras = [`default: ${f.default}`, ...(f.env ? [`env: ${f.env}`] : [])].join('; ');
-    return `${(left[i] ?? '').padEnd(width)}${f.help}\n${' '.repeat(width)}(${extras})`;
-  });
-  return [
-    'Options:',
-    ...lines,
-    '',
+  return renderFlagHelp(FLAGS, [
     'Flags take their value as "--flag value" or "--flag=value"; booleans also as "--flag" / "--no-flag".',
     'POD_NAME (else HOSTNAME) names this instance in the Lease and in Events.',
-  ].join('\n');
+  ]);
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { deepFreeze } from '@teams-device-operator/apimachinery';
 import { DRIVERS, type Driver } from '../api/v1alpha1/deviceproxypool.js';
 import { LOG_LEVELS, type LogLevel } from '../config/config.js';
+import { type FlagDoc, renderFlagHelp } from '../config/flag-help.js';
 import { POOL_CONFIG_DIR, PROXY_STATE_DIR } from '../controllers/pool/objects.js';
 import { isValidTopicLevel } from '../transport/protocol.js';
 
@@ -45,13 +46,7 @@ export class ProxyConfigError extends Error {
   }
 }
 
-interface FlagSpec {
-  name: string;
-  arg?: string;
-  env?: string;
-  default: string;
-  help: string;
-}
+type FlagSpec = FlagDoc;
 
 export const DEFAULT_LISTEN = '127.0.0.1:8081';
 
@@ -144,19 +139,10 @@ const FLAGS: readonly FlagSpec[] = [
 ];
 
 export function proxyHelp(): string {
-  const left = FLAGS.map((f) => `  --${f.name}${f.arg ? ` ${f.arg}` : ''}`);
-  const width = Math.max(...left.map((l) => l.length)) + 2;
-  const lines = FLAGS.map((f, i) => {
-    const extras = [`default: ${f.default}`, ...(f.env ? [`env: ${f.env}`] : [])].join('; ');
-    return `${(left[i] ?? '').padEnd(width)}${f.help}\n${' '.repeat(width)}(${extras})`;
-  });
-  return [
-    'Options:',
-    ...lines,
-    '',
+  return renderFlagHelp(FLAGS, [
     'Flags take their value as "--flag value" or "--flag=value".',
     'TDO_MQTT_USERNAME and TDO_MQTT_PASSWORD (from the environment only) authenticate to the broker.',
-  ].join('\n');
+  ]);
 }
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
