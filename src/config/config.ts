@@ -5,7 +5,7 @@ import { delimiter, join } from 'node:path';
 import { deepFreeze } from '@teams-device-operator/apimachinery';
 import { DEFAULT_PROGRESS_INTERVAL_MS } from '../core/device/progress.js';
 import { DEFAULT_KEEPALIVE_SECONDS, DEFAULT_MAX_IN_FLIGHT_PER_PROXY } from '../transport/mqtt/options.js';
-import { type FlagDoc, renderFlagHelp } from './flag-help.js';
+import { type FlagDoc, mqttUrlProblem, readFlags, renderFlagHelp } from './flags.js';
 
 export const TRANSPORTS = ['memory', 'mqtt'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
@@ -77,10 +77,6 @@ export class ConfigError extends Error {
   }
 }
 
-interface FlagSpec extends FlagDoc {
-  boolean?: boolean;
-}
-
 export const DEFAULT_LEASE_NAME = 'teams-device-operator';
 
 /** MQTT client ids that every broker accepts; no wildcard or topic characters. */
@@ -88,7 +84,7 @@ const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const DEFAULT_PROGRESS_INTERVAL_SECONDS = String(DEFAULT_PROGRESS_INTERVAL_MS / 1000);
 
-const FLAGS: readonly FlagSpec[] = [
+const FLAGS: readonly FlagDoc[] = [
   {
     name: 'kubeconfig',
     arg: 'PATH',
@@ -235,7 +231,7 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]
 /** Reads flags (argv without the command) and environment; throws ConfigError listing every problem. */
 export function parseConfig(argv: readonly string[], env: Env): Readonly<Config> {
   const problems: string[] = [];
-  const given = readFlags(argv, problems);
+  const given = readFlags(argv, FLAGS, problems, '--namespace NAME');
   const help = given.get('help') === 'true';
 
   const flag = (name: string): string | undefined => given.get(name);
@@ -279,7 +275,7 @@ export function parseConfig(argv: readonly string[], env: Env): Readonly<Config>
     problems.push('--mqtt-url: only used with --transport mqtt, but --transport is memory');
   }
   if (mqttUrl !== undefined) {
-    const problem = mqttUrlProblem(mqttUrl);
+    const problem = operatorMqttUrlProblem(mqttUrl);
     if (problem) problems.push(`--mqtt-url: ${problem}`);
   }
 
@@ -450,59 +446,6 @@ function integer(
   return value;
 }
 
-function readFlags(argv: readonly string[], problems: string[]): Map<string, string> {
-  const specs = new Map(FLAGS.map((f) => [f.name, f]));
-  const given = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const token = argv[i] ?? '';
-    if (token === '-h') {
-      given.set('help', 'true');
-      continue;
-    }
-    if (!token.startsWith('--') || token === '--') {
-      problems.push(`unexpected argument "${token}": options are flags like --namespace NAME`);
-      continue;
-    }
-    const eq = token.indexOf('=');
-    let name = eq < 0 ? token.slice(2) : token.slice(2, eq);
-    let value: string | undefined = eq < 0 ? undefined : token.slice(eq + 1);
-    let negated = false;
-    if (!specs.has(name) && name.startsWith('no-') && specs.get(name.slice(3))?.boolean) {
-      name = name.slice(3);
-      negated = true;
-    }
-    const spec = specs.get(name);
-    if (!spec) {
-      problems.push(`--${name}: unknown flag`);
-      continue;
-    }
-    if (spec.boolean) {
-      if (negated && value !== undefined) {
-        problems.push(`--no-${name}: takes no value`);
-        continue;
-      }
-      const text = negated ? 'false' : (value ?? 'true');
-      if (text !== 'true' && text !== 'false') {
-        problems.push(`--${name}: "${text}" is not true or false`);
-        continue;
-      }
-      given.set(name, text);
-      continue;
-    }
-    if (value === undefined) {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) {
-        problems.push(`--${name}: needs a value (${spec.arg ?? 'VALUE'})`);
-        continue;
-      }
-      value = next;
-      i += 1;
-    }
-    given.set(name, value);
-  }
-  return given;
-}
-
 function port(name: string, text: string, problems: string[]): number {
   const value = Number(text);
   if (!/^\d+$/.test(text) || value > 65535) {
@@ -516,18 +459,11 @@ function isDnsLabel(value: string): boolean {
   return value.length <= 63 && DNS_LABEL.test(value);
 }
 
-function mqttUrlProblem(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'not a URL like mqtt://broker:1883';
-  }
-  if (!['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(url.protocol)) {
-    return `scheme "${url.protocol.replace(/:$/, '')}" is not one of mqtt, mqtts, ws, wss`;
-  }
-  if (!url.hostname) return 'the URL names no host';
-  // A URL is logged and shown in process lists: credentials have their own, secret, places.
+/** A broker URL's problem; one with credentials too, since a URL is logged and shown in process lists. */
+function operatorMqttUrlProblem(value: string): string | undefined {
+  const problem = mqttUrlProblem(value);
+  if (problem) return problem;
+  const url = new URL(value);
   if (url.username || url.password) {
     return 'must not hold a user or password: set TDO_MQTT_USERNAME and TDO_MQTT_PASSWORD (or --mqtt-password-file)';
   }

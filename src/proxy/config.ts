@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { deepFreeze } from '@teams-device-operator/apimachinery';
 import { DRIVERS, type Driver } from '../api/v1alpha1/deviceproxypool.js';
 import { LOG_LEVELS, type LogLevel } from '../config/config.js';
-import { type FlagDoc, renderFlagHelp } from '../config/flag-help.js';
+import { type FlagDoc, mqttUrlProblem, readFlags, renderFlagHelp } from '../config/flags.js';
 import { POOL_CONFIG_DIR, PROXY_STATE_DIR } from '../controllers/pool/objects.js';
 import { isValidTopicLevel } from '../transport/protocol.js';
 
@@ -46,11 +46,9 @@ export class ProxyConfigError extends Error {
   }
 }
 
-type FlagSpec = FlagDoc;
-
 export const DEFAULT_LISTEN = '127.0.0.1:8081';
 
-const FLAGS: readonly FlagSpec[] = [
+const FLAGS: readonly FlagDoc[] = [
   { name: 'pool', arg: 'NAME', default: 'required', help: 'the DeviceProxyPool this proxy belongs to' },
   { name: 'namespace', arg: 'NAME', default: 'required', help: 'the namespace of the pool' },
   {
@@ -151,7 +149,13 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Reads flags and environment; throws ProxyConfigError listing every problem, each naming its flag. */
 export function parseProxyConfig(argv: readonly string[], env: Env): Readonly<ProxyConfig> {
   const problems: string[] = [];
-  const given = readFlags(argv, problems);
+  // help is only -h or --help (readFlags' own), never --help=VALUE: it is listed, not read.
+  const given = readFlags(
+    argv,
+    FLAGS.filter((f) => f.name !== 'help'),
+    problems,
+    '--pool NAME',
+  );
   const help = given.has('help');
   const flag = (name: string) => given.get(name);
   const fromEnv = (name: string) => (env[name] === '' ? undefined : env[name]);
@@ -259,52 +263,4 @@ export function redactedUrl(value: string): string {
   } catch {
     return 'REDACTED';
   }
-}
-
-function readFlags(argv: readonly string[], problems: string[]): Map<string, string> {
-  const specs = new Map(FLAGS.map((f) => [f.name, f]));
-  const given = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const token = argv[i] ?? '';
-    if (token === '-h' || token === '--help') {
-      given.set('help', 'true');
-      continue;
-    }
-    if (!token.startsWith('--') || token === '--') {
-      problems.push(`unexpected argument "${token}": options are flags like --pool NAME`);
-      continue;
-    }
-    const eq = token.indexOf('=');
-    const name = eq < 0 ? token.slice(2) : token.slice(2, eq);
-    let value: string | undefined = eq < 0 ? undefined : token.slice(eq + 1);
-    if (!specs.has(name) || name === 'help') {
-      problems.push(`--${name}: unknown flag`);
-      continue;
-    }
-    if (value === undefined) {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) {
-        problems.push(`--${name}: needs a value (${specs.get(name)?.arg ?? 'VALUE'})`);
-        continue;
-      }
-      value = next;
-      i += 1;
-    }
-    given.set(name, value);
-  }
-  return given;
-}
-
-function mqttUrlProblem(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'not a URL like mqtt://broker:1883';
-  }
-  if (!['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(url.protocol)) {
-    return `scheme "${url.protocol.replace(/:$/, '')}" is not one of mqtt, mqtts, ws, wss`;
-  }
-  if (!url.hostname) return 'the URL names no host';
-  return undefined;
 }
