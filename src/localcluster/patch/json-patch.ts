@@ -15,6 +15,8 @@ export function applyJsonPatch(target: object, operations: unknown): object {
     return jsonpatch.applyPatch(clone(target), ops, true, true).newDocument;
   } catch (error) {
     if (error instanceof jsonpatch.JsonPatchError) throw describeFailure(error, ops);
+    // fast-json-patch refuses to write through `constructor/prototype` with a TypeError
+    if (error instanceof TypeError) throw invalidPatch(`the JSON patch cannot be applied: ${error.message}`);
     throw error;
   }
 }
@@ -34,6 +36,13 @@ function parseOperations(operations: unknown): Operation[] {
     if (typeof op.path !== 'string') throw badRequest(`operation ${index} (${op.op}) is missing path`);
     if ((op.op === 'move' || op.op === 'copy') && typeof op.from !== 'string') {
       throw badRequest(`operation ${index} (${op.op}) is missing from`);
+    }
+    for (const pointer of [op.path, op.from]) {
+      if (typeof pointer === 'string' && pointer.split('/').includes('__proto__')) {
+        throw badRequest(
+          `operation ${index} (${op.op}) names "__proto__", which this server does not accept`,
+        );
+      }
     }
     if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !Object.hasOwn(op, 'value')) {
       throw badRequest(`operation ${index} (${op.op}) is missing value`);

@@ -1,4 +1,5 @@
 // Between the stored form of an object and the form one served version returns.
+import { objectMetaTypeError } from '@teams-device-operator/apimachinery';
 import { badRequest } from '../errors.js';
 import type { Served } from '../registry.js';
 import type { JsonObject } from '../resource-type.js';
@@ -19,7 +20,9 @@ export function servedJson(served: Served, entry: Entry): string {
 }
 
 /**
- * Checks the apiVersion and kind a client sent (both optional) and returns the object in stored form.
+ * Checks the apiVersion and kind a client sent (both optional) and the JSON types of its metadata, and
+ * returns the object in stored form. A metadata that does not decode is a 400, as kube-apiserver's decoder
+ * answers, so a `labels: "x"` (sent, or the result of a patch) never replaces the labels stored.
  */
 export function fromRequest(served: Served, body: unknown): JsonObject {
   if (!isObject(body)) throw badRequest('the request body must be a JSON or YAML object');
@@ -33,6 +36,12 @@ export function fromRequest(served: Served, body: unknown): JsonObject {
     throw badRequest(
       `the kind in the data (${String(kind)}) does not match the expected kind (${served.type.kind})`,
     );
+  }
+  const metaError = objectMetaTypeError(body.metadata, served.type.kind);
+  if (metaError !== undefined) {
+    const { kind: k } = served.type;
+    const version = served.apiVersion.slice(served.apiVersion.indexOf('/') + 1);
+    throw badRequest(`${k} in version "${version}" cannot be handled as a ${k}: ${metaError}`);
   }
   body.apiVersion = served.apiVersion;
   body.kind = served.type.kind;
