@@ -123,7 +123,7 @@ export function expired(message: string): ApiError {
  * 504 for a list or watch from a resourceVersion the server has not reached (storage's
  * NewTooLargeResourceVersionError): client-go and client-node relist on it rather than wait.
  */
-export function tooLargeResourceVersion(requested: number, current: number): ApiError {
+export function tooLargeResourceVersion(requested: string, current: number): ApiError {
   return new ApiError(
     504,
     'Timeout',

@@ -23,7 +23,7 @@ import { ReplicaSetController } from './controllers/replicaset.js';
 import { CRD_BEHAVIOR } from './crd/behavior.js';
 import type { ServerContext } from './handlers/context.js';
 import { DiscoveryHandler } from './handlers/discovery.js';
-import { requestHandler } from './http/server.js';
+import { answerClientError, requestHandler } from './http/server.js';
 import { clientHost, renderKubeconfig } from './kubeconfig.js';
 import { Registry, storageKey } from './registry.js';
 import { ObjectApi } from './rest/objects.js';
@@ -127,6 +127,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const server: Server = cert
     ? createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, handler)
     : createHttpServer(handler);
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 65_000;
   server.requestTimeout = 0;

@@ -135,7 +135,8 @@ export function goTypeError(value: unknown, struct: GoStruct, path = ''): string
   if (!isMap(value))
     return `json: cannot unmarshal ${jsonType(value)} into Go value of type v1.${struct.struct}`;
   for (const [key, item] of Object.entries(value)) {
-    const field = struct.fields[key];
+    // own fields only: `toString` is not a field of any struct
+    const field = Object.hasOwn(struct.fields, key) ? struct.fields[key] : undefined;
     if (field === undefined) continue;
     const problem = check(item, field, struct.struct, path === '' ? key : `${path}.${key}`);
     if (problem) return problem;

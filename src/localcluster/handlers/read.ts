@@ -35,7 +35,7 @@ export function listObjects(r: ResourceRequest): void {
   const store = r.ctx.db.store;
   const rv = store.rv;
   const asked = r.query.get('resourceVersion') ?? '';
-  if (/^\d+$/.test(asked) && Number(asked) > rv) throw tooLargeResourceVersion(Number(asked), rv);
+  if (/^\d+$/.test(asked) && Number(asked) > rv) throw tooLargeResourceVersion(asked, rv);
   const entries = selectEntries(store, r.served, r.namespace, filter);
   sendJson(
     r.res,

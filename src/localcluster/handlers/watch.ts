@@ -71,7 +71,7 @@ function waitForVersion(
   db: Database,
   res: ServerResponse,
   stream: WatchStream,
-  rv: number,
+  rvParam: string,
   begin: () => void,
 ): void {
   const stop = () => {
@@ -80,9 +80,10 @@ function waitForVersion(
   };
   const timer = setTimeout(() => {
     stop();
-    stream.sendError(tooLargeResourceVersion(rv, db.store.rv).toStatus());
+    stream.sendError(tooLargeResourceVersion(rvParam, db.store.rv).toStatus());
     stream.close();
   }, TOO_LARGE_WAIT_MS);
+  const rv = Number(rvParam);
   const stopListening = db.hub.listen(() => {
     if (db.store.rv < rv) return;
     stop();
@@ -147,7 +148,7 @@ export function startWatch(db: Database, res: ServerResponse, request: WatchRequ
       for (const change of subscription.replay) stream.deliver(change);
     }
   };
-  if (!fromState && startRv > store.rv) waitForVersion(db, res, stream, startRv, begin);
+  if (!fromState && startRv > store.rv) waitForVersion(db, res, stream, rvParam, begin);
   else begin();
   if (Number.isFinite(timeout) && timeout > 0) stream.expireAfter(timeout);
   return stream;

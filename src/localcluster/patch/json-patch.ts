@@ -3,7 +3,7 @@
 // an operation that cannot be applied (a failed `test`, a missing path) is a 422.
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { type ApiError, badRequest, invalidPatch } from '../errors.js';
-import { clone, isMap } from './json.js';
+import { clone, describe, isMap } from './json.js';
 
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 /** The API server refuses longer patches (maxJSONPatchOperations). */
@@ -32,7 +32,7 @@ function parseOperations(operations: unknown): Operation[] {
   }
   return operations.map((op, index) => {
     if (!isMap(op)) throw badRequest(`operation ${index} of the JSON patch is not an object`);
-    if (typeof op.op !== 'string' || !OPS.has(op.op)) throw badRequest(`Unexpected kind: ${String(op.op)}`);
+    if (typeof op.op !== 'string' || !OPS.has(op.op)) throw badRequest(`Unexpected kind: ${describe(op.op)}`);
     if (typeof op.path !== 'string') throw badRequest(`operation ${index} (${op.op}) is missing path`);
     if ((op.op === 'move' || op.op === 'copy') && typeof op.from !== 'string') {
       throw badRequest(`operation ${index} (${op.op}) is missing from`);

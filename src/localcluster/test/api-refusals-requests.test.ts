@@ -278,6 +278,65 @@ describe('localcluster refuses the requests kube-apiserver refuses', () => {
     });
   });
 
+  describe('what the fuzz test found', () => {
+    it('should treat keys named like Object.prototype members (toString, constructor) as plain unknown fields', async () => {
+      const owner = await call('POST', CM, {
+        metadata: { name: 'shadow', ownerReferences: [{ toString: { x: 1 }, constructor: 1 }] },
+      });
+      expect(owner.status).to.equal(422);
+      expect(owner.body.details.causes[0].field).to.equal('metadata.ownerReferences.apiVersion');
+      await configMap('shadow-delete');
+      const del = await call('DELETE', `${CM}/shadow-delete`, { constructor: { uid: 1 }, toString: 2 });
+      expect(del.status).to.equal(200);
+      const review = await call('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+        spec: { resourceAttributes: { verb: 'get', resource: 'pods' }, toString: 1 },
+      });
+      expect(review.status).to.equal(201);
+    });
+
+    it('should answer a kind or apiVersion that is not a string with 400, not 500', async () => {
+      for (const body of [
+        { kind: [{ toString: 1 }], metadata: { name: 'typed-kind' } },
+        { apiVersion: { a: 1 }, metadata: { name: 'typed-kind' } },
+      ]) {
+        const res = await call('POST', CM, body);
+        expect(res.status).to.equal(400);
+        expect(res.body.message).to.match(
+          /^couldn't get version\/kind; json parse error: json: cannot unmarshal/,
+        );
+      }
+    });
+
+    it('should answer Secret stringData values that are not strings with 400', async () => {
+      const res = await call('POST', '/api/v1/namespaces/default/secrets', {
+        metadata: { name: 'typed-secret' },
+        stringData: { a: { toString: 1 } },
+      });
+      expect(res.status).to.equal(400);
+      expect(res.body.message).to.contain('Go struct field Secret.stringData of type string');
+    });
+
+    it('should answer a method the HTTP parser does not know with a 405 Status', async () => {
+      const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          new URL(CM, cluster.url),
+          { method: 'FOO', headers: { authorization: `Bearer ${cluster.token}` } },
+          (r) => {
+            let text = '';
+            r.on('data', (c) => {
+              text += c;
+            });
+            r.on('end', () => resolve({ status: r.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(res.status).to.equal(405);
+      expect(JSON.parse(res.body)).to.include({ kind: 'Status', reason: 'MethodNotAllowed', code: 405 });
+    });
+  });
+
   describe('a resourceVersion ahead of the server', () => {
     it('should end a watch from a future resourceVersion with a 504 "Too large resource version" ERROR event', async () => {
       const list = await call('GET', CM);
