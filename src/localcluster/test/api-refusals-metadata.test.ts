@@ -222,6 +222,20 @@ describe('localcluster refuses the metadata kube-apiserver refuses', () => {
     expect(after.metadata.resourceVersion).to.equal(created.body.metadata.resourceVersion);
   });
 
+  it('should refuse namespace spec.finalizers that are not names through /finalize', async () => {
+    expect((await call('POST', '/api/v1/namespaces', { metadata: { name: 'to-finalize' } })).status).to.equal(
+      201,
+    );
+    const res = await call('PUT', '/api/v1/namespaces/to-finalize/finalize', {
+      metadata: { name: 'to-finalize' },
+      spec: { finalizers: [['kubernetes']] },
+    });
+    expect(res.status).to.equal(400);
+    expect(res.body.message).to.contain('Go struct field NamespaceSpec.spec.finalizers of type string');
+    const ns = await call('GET', '/api/v1/namespaces/to-finalize');
+    expect(ns.body.spec.finalizers).to.deep.equal(['kubernetes']);
+  });
+
   it('should let a client remove the finalizers of a terminating custom resource, so it goes', async () => {
     const created = await call('POST', DEVICES, device('held', { finalizers: ['example.com/hold'] }));
     expect(created.status).to.equal(201);
