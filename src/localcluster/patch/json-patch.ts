@@ -32,7 +32,8 @@ function parseOperations(operations: unknown): Operation[] {
   }
   return operations.map((op, index) => {
     if (!isMap(op)) throw badRequest(`operation ${index} of the JSON patch is not an object`);
-    if (typeof op.op !== 'string' || !OPS.has(op.op)) throw badRequest(`Unexpected kind: ${describe(op.op)}`);
+    if (typeof op.op !== 'string' || !OPS.has(op.op))
+      throw badRequest(`Unexpected kind: ${typeof op.op === 'string' ? op.op : describe(op.op)}`);
     if (typeof op.path !== 'string') throw badRequest(`operation ${index} (${op.op}) is missing path`);
     if ((op.op === 'move' || op.op === 'copy') && typeof op.from !== 'string') {
       throw badRequest(`operation ${index} (${op.op}) is missing from`);
