@@ -1,12 +1,12 @@
 // `teams-device-operator preview`: every update the operator would make for the YAML you commit, and when.
 import { planTimeline } from '../core/rules/timeline.js';
-import { HELP, parsePreviewArgs } from './preview/args.js';
+import { HELP, type PreviewOptions, parsePreviewArgs } from './preview/args.js';
 import { UsageError } from './preview/errors.js';
-import { buildFleet } from './preview/fleet.js';
+import { type BuiltFleet, buildFleet } from './preview/fleet.js';
 import { loadInput } from './preview/load.js';
 import { renderJson } from './preview/rows.js';
 import { renderTable } from './preview/table.js';
-import { startTimings } from './preview/timings.js';
+import { startTimings, type Timings } from './preview/timings.js';
 
 const PREFIX = 'teams-device-operator preview';
 /** Problems printed at most: past that a count, so a million bad objects do not flood the terminal. */
@@ -28,6 +28,13 @@ function usageMessage(error: UsageError): string {
   return shown.join('') + hint;
 }
 
+/** Reads and admits the input; the objects as read (hundreds of MB at fleet scale) are not kept past it. */
+async function readFleet(options: PreviewOptions, timings: Timings): Promise<BuiltFleet> {
+  const input = await timings.timeAsync('parse', () => loadInput(options.paths, options.limits));
+  for (const warning of input.warnings) process.stderr.write(`${PREFIX}: ${warning}\n`);
+  return timings.time('admission', () => buildFleet(input.objects));
+}
+
 export async function main(argv: string[]): Promise<number> {
   const timings = startTimings();
   try {
@@ -37,9 +44,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const { options } = parsed;
-    const input = await timings.timeAsync('parse', () => loadInput(options.paths, options.limits));
-    for (const warning of input.warnings) process.stderr.write(`${PREFIX}: ${warning}\n`);
-    const built = timings.time('admission', () => buildFleet(input.objects));
+    const built = await readFleet(options, timings);
     for (const warning of built.warnings) process.stderr.write(`${PREFIX}: ${warning}\n`);
     const { fleet } = built;
     const entries = timings.time('timeline', () => planTimeline(fleet, options.now, options.until));
