@@ -35,10 +35,20 @@ describe('localcluster write-ahead log', () => {
     expect(readFileSync(path, 'utf8')).to.equal(frame('{"rv":1}') + frame('{"rv":2}'));
   });
 
-  it('should stop at a line whose checksum does not match', async () => {
+  it('should refuse a line whose checksum does not match when a valid record follows it, changing nothing', async () => {
     const path = join(dir, segmentName(1));
-    appendFileSync(path, `${frame('{"rv":1}')}00000000\t{"rv":2}\n${frame('{"rv":3}')}`);
-    expect(await readSegment(path)).to.deep.equal(['{"rv":1}']);
+    const text = `${frame('{"rv":1}')}00000000\t{"rv":2}\n${frame('{"rv":3}')}`;
+    appendFileSync(path, text);
+    const error = await readSegment(path).catch((e: unknown) => e);
+    expect(String(error)).to.include(`${path} is damaged at byte ${frame('{"rv":1}').length}`);
+    expect(readFileSync(path, 'utf8')).to.equal(text);
+  });
+
+  it('should refuse an incomplete last line in a segment that is not the last one', async () => {
+    const path = join(dir, segmentName(1));
+    appendFileSync(path, frame('{"rv":1}') + frame('{"rv":2}').slice(0, 12));
+    const error = await readSegment(path, false).catch((e: unknown) => e);
+    expect(String(error)).to.match(/is damaged at byte 18: record 2 is incomplete/);
   });
 
   it('should write the records appended after a rotation to the next segment', async () => {
