@@ -1,6 +1,6 @@
 // The store, its write-ahead log and the watch hub, committed together: a write changes the in-memory
 // index at once (so the next write checks against it), is appended to the log, and is published to watchers
-// and acknowledged once the log is synced (see wal.ts). A write the log cannot store is undone in memory and
+// and acknowledged once the log is synced (see wal.ts); reads wait for `settled()` so they see it only then. A write the log cannot store is undone in memory and
 // fails with a 500 Status, so a retry finds no trace of it; `health()` reports the failing log until a write
 // succeeds again. Without a data directory, publication is immediate.
 import { join } from 'node:path';
@@ -74,7 +74,11 @@ export class Database {
       const wal = await WriteAheadLog.create(dir, (segments.at(-1) ?? 0) + 1, options.openLogFile);
       const db = new Database(store, options, wal, lock);
       db.snapshotBytes = snapshotBytes;
-      if (segments.length > 0) await db.compact();
+      // A full disk must not keep the server from starting: the segments stay until a compaction succeeds.
+      if (segments.length > 0)
+        await db
+          .compact()
+          .catch((error: unknown) => options.logger.warn({ err: error }, 'compaction failed'));
       options.logger.info({ dataDir: dir, resourceVersion: store.rv, replayed }, 'state loaded');
       return db;
     } catch (error) {
@@ -108,6 +112,11 @@ export class Database {
     if (!change) return undefined;
     const record = JSON.stringify({ rv: change.rv, r: resource, d: [namespace, name] });
     return { change, durable: this.commit(change, record) };
+  }
+
+  /** Resolves once every write made so far is stored or undone; at once when none is on its way. */
+  settled(): Promise<unknown> {
+    return this.wal && !this.wal.idle ? this.wal.settle(this.wal.mark) : DONE;
   }
 
   /** Waits for every write so far to be durable. */

@@ -15,9 +15,9 @@
 // to capture, since stored entries are immutable strings) is written to `snapshot.tmp`, fsynced, renamed over
 // `snapshot.ndjson`, and the directory fsynced; only then are the segments that hold nothing newer than S
 // deleted. Replay reads the snapshot, then every segment in order, skipping records at or below S.
-// The in-memory index changes when the write is made, so for the ~0.2 ms of the sync another reader may see
-// a write that a crash could still lose; its writer was never told it succeeded, and watchers only hear of
-// it once it is durable. A database (SQLite, LevelDB) would do the same with more moving parts and a native
+// The in-memory index changes when the write is made (the next write checks against it), but nobody sees it
+// before it is durable: its writer and watchers hear of it once it is synced, and a read first waits for the
+// writes before it to be stored or undone (Database.settled), as etcd's linearizable reads wait for commit. A database (SQLite, LevelDB) would do the same with more moving parts and a native
 // dependency.
 //
 // Line format, both files: `<crc32 of the JSON as 8 hex digits>\t<JSON>\n`.
@@ -209,6 +209,11 @@ export class WriteAheadLog {
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject, undo }));
     if (!this.flushing) this.flushing = this.flushLoop();
     return done;
+  }
+
+  /** Whether every record appended so far is settled. */
+  get idle(): boolean {
+    return this.settled === this.appended;
   }
 
   /** Waits until the first `mark` records are settled; true when none of them failed. */
