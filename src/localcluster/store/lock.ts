@@ -46,26 +46,36 @@ export async function lockDataDir(dir: string): Promise<DataDirLock> {
     if (live) throw new DataDirInUse(dir, live.holder);
     const n = (before.at(-1)?.n ?? 0) + 1;
     const path = resolve(dir, `lock.${n}`);
-    held.add(path);
-    if (!(await linkLock(dir, path, own))) {
-      held.delete(path);
-      continue;
-    }
-    const after = await holders(dir);
-    if (after.some((h) => h.n !== n && (h.n > n || h.live))) {
+    // Another server of this process is taking this number, or another process took it first.
+    const taken = held.has(path) || !(await claim(dir, path, own));
+    if (!taken) {
+      const after = await holders(dir);
+      if (!after.some((h) => h.n !== n && (h.n > n || h.live))) {
+        for (const h of after) if (h.n < n) await rm(resolve(dir, `lock.${h.n}`), { force: true });
+        return {
+          async release() {
+            await rm(path, { force: true });
+            held.delete(path);
+          },
+        };
+      }
       await rm(path, { force: true });
       held.delete(path);
-      continue;
     }
-    for (const h of after) if (h.n < n) await rm(resolve(dir, `lock.${h.n}`), { force: true });
-    return {
-      async release() {
-        await rm(path, { force: true });
-        held.delete(path);
-      },
-    };
+    await new Promise((done) => setTimeout(done, 2 * (round + 1)));
   }
   throw new Error(`data directory ${dir}: could not take its lock (other servers keep taking it)`);
+}
+
+/** Marks `path` as this process's and links it; false (and unmarked) when the name is taken. */
+async function claim(dir: string, path: string, own: Holder): Promise<boolean> {
+  held.add(path);
+  const linked = await linkLock(dir, path, own).catch((error: unknown) => {
+    held.delete(path);
+    throw error;
+  });
+  if (!linked) held.delete(path);
+  return linked;
 }
 
 /** Creates `path` holding `own`, atomically; false when the name is taken. */
