@@ -167,6 +167,7 @@ export class WriteAheadLog {
   private dirty = false;
   private appended = 0;
   private settled = 0;
+  private settleWaiters: Array<{ mark: number; wake: () => void }> = [];
   /** Why the last write failed; undefined once a write succeeds again. */
   lastError: unknown;
   /** Bytes appended since the last rotation. */
@@ -216,11 +217,26 @@ export class WriteAheadLog {
     return this.settled === this.appended;
   }
 
-  /** Waits until the first `mark` records are settled; true when none of them failed. */
-  async settle(mark: number): Promise<boolean> {
+  /**
+   * Resolves once the first `mark` records are written or failed (not waiting for later ones, so a steady
+   * stream of writes cannot hold a reader back); true when none failed.
+   */
+  settle(mark: number): Promise<boolean> {
+    if (this.settled >= mark) return Promise.resolve(true);
     const failures = this.failures;
-    while (this.settled < mark && this.flushing) await this.flushing;
-    return this.failures === failures;
+    return new Promise((resolve) =>
+      this.settleWaiters.push({ mark, wake: () => resolve(this.failures === failures) }),
+    );
+  }
+
+  private wakeSettled(): void {
+    if (this.settleWaiters.length === 0) return;
+    const waiting: typeof this.settleWaiters = [];
+    for (const waiter of this.settleWaiters) {
+      if (waiter.mark <= this.settled) waiter.wake();
+      else waiting.push(waiter);
+    }
+    this.settleWaiters = waiting;
   }
 
   /**
@@ -240,6 +256,7 @@ export class WriteAheadLog {
 
   async close(): Promise<void> {
     await this.drain();
+    if (this.dirty) await this.cutFailedWrite().catch(() => undefined);
     await this.file.close();
   }
 
@@ -251,7 +268,7 @@ export class WriteAheadLog {
         this.pending = [];
         this.waiters = [];
         try {
-          if (this.dirty) await this.cutFailedWrite();
+          await this.cutFailedWrite();
           if (this.rotateTo !== undefined) await this.switchSegment(this.rotateTo);
           const data = Buffer.from(batch.length === 1 ? (batch[0] as string) : batch.join(''));
           await this.writeAll(data);
@@ -261,9 +278,12 @@ export class WriteAheadLog {
           this.settled += waiters.length;
           for (const waiter of waiters) waiter.resolve();
         } catch (error) {
-          // Everything queued behind a failed write fails with it (it may build on it), newest undone first.
           this.failures++;
           this.lastError = error;
+          // Cut the failed write's bytes now, before anyone hears of the failure, so that a crash cannot
+          // bring back records whose writers were told they failed; if that fails too, before the next write.
+          await this.cutFailedWrite().catch(() => undefined);
+          // Everything queued behind a failed write fails with it (it may build on it), newest undone first.
           const failed = [...waiters, ...this.waiters];
           this.pending = [];
           this.waiters = [];
@@ -271,6 +291,7 @@ export class WriteAheadLog {
           for (const waiter of [...failed].reverse()) waiter.undo?.();
           for (const waiter of failed) waiter.reject(error);
         }
+        this.wakeSettled();
       }
     } finally {
       this.flushing = undefined;
@@ -295,6 +316,7 @@ export class WriteAheadLog {
   }
 
   private async cutFailedWrite(): Promise<void> {
+    if (!this.dirty) return;
     await this.file.truncate(this.size);
     this.dirty = false;
   }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { Store } from '../store/store.js';
 import { frame, listSegments, readSegment, segmentName, WriteAheadLog } from '../store/wal.js';
+import { FaultyDisk } from './support/faulty-disk.js';
 
 describe('localcluster write-ahead log', () => {
   let dir: string;
@@ -49,6 +50,28 @@ describe('localcluster write-ahead log', () => {
     appendFileSync(path, frame('{"rv":1}') + frame('{"rv":2}').slice(0, 12));
     const error = await readSegment(path, false).catch((e: unknown) => e);
     expect(String(error)).to.match(/is damaged at byte 18: record 2 is incomplete/);
+  });
+
+  it('should fail a write the disk took only part of with everything queued behind it, undone newest first, and write the next one once there is room', async () => {
+    const disk = new FaultyDisk();
+    const wal = await WriteAheadLog.create(dir, 1, disk.open);
+    await wal.append('{"rv":1}');
+    disk.room = 5;
+    const undone: number[] = [];
+    const results = await Promise.allSettled(
+      [2, 3, 4].map((rv) => wal.append(`{"rv":${rv}}`, () => undone.push(rv))),
+    );
+    expect(results.map((r) => r.status)).to.deep.equal(['rejected', 'rejected', 'rejected']);
+    expect(undone).to.deep.equal([4, 3, 2]);
+    expect(wal.lastError).to.have.property('code', 'ENOSPC');
+    expect(readFileSync(join(dir, segmentName(1)), 'utf8'), 'the partial write is cut').to.equal(
+      frame('{"rv":1}'),
+    );
+    disk.room = Number.POSITIVE_INFINITY;
+    await wal.append('{"rv":5}');
+    expect(wal.lastError).to.equal(undefined);
+    await wal.close();
+    expect(await readSegment(join(dir, segmentName(1)))).to.deep.equal(['{"rv":1}', '{"rv":5}']);
   });
 
   it('should write the records appended after a rotation to the next segment', async () => {
