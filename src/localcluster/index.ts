@@ -33,6 +33,8 @@ import { ObjectApi } from './rest/objects.js';
 import { Database } from './store/database.js';
 import { selfSignedCertificate } from './tls.js';
 
+export type { LocalCommand, LocalContainer, LocalPodsOptions } from './pods/options.js';
+
 export interface LocalClusterOptions {
   /** 0 (default) picks a free port. */
   port?: number;
@@ -113,7 +115,12 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const registry = builtinRegistry();
   const api = new ObjectApi(db, registry, now);
   const controllerContext: ControllerContext = { api, logger: logger.child({ component: 'controllers' }) };
-  const pods = options.localPods && new LocalPodRunner(options.localPods, podHost(controllerContext));
+  const pods =
+    options.localPods &&
+    new LocalPodRunner(
+      { logger: logger.child({ component: 'pods' }), ...options.localPods },
+      podHost(controllerContext),
+    );
   if (pods) controllerContext.localPods = pods;
   const controllers: Controller[] = [
     ...(pods ? [new PodController(controllerContext, pods)] : []),

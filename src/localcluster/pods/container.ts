@@ -137,7 +137,8 @@ export class ContainerRun {
         });
       };
       child.once('error', (error) => finish(null, null, error));
-      child.once('exit', (code, signal) => finish(code, signal));
+      // close, not exit: the last output is in the log before the exit is reported.
+      child.once('close', (code, signal) => finish(code, signal));
     });
     if (child.pid === undefined) return;
     this.state = { running: { startedAt: iso(startedAt) } };
@@ -183,7 +184,8 @@ export class ContainerRun {
       this.ready = true;
     }
     if (isObject(spec.livenessProbe)) {
-      const probe = new Prober(spec.livenessProbe, this.deps.port, timing.probePeriodMaxMs, true, (ok) => {
+      // Not capped by probePeriodMaxMs: a sped-up liveness probe would kill a process still starting.
+      const probe = new Prober(spec.livenessProbe, this.deps.port, Number.POSITIVE_INFINITY, true, (ok) => {
         if (!ok && this.child) signalGroup(this.child, 'SIGKILL');
       });
       this.probes.push(probe);

@@ -27,7 +27,7 @@ export interface LocalPodsOptions {
   backoffInitialMs?: number;
   /** Longest back-off; default 5 min. */
   backoffMaxMs?: number;
-  /** Caps the probes' periodSeconds (tests); default no cap. */
+  /** Caps the readiness probes' periodSeconds (tests, a quick Ready); default no cap. */
   probePeriodMaxMs?: number;
   /** How often projected ConfigMap and Secret volumes are compared with their source; default 1 s. */
   volumeSyncMs?: number;
