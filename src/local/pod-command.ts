@@ -5,7 +5,6 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { LocalPodsOptions } from '@teams-device-operator/localcluster';
 import { DEFAULT_IMAGE } from '../operator/operator.js';
 
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
@@ -25,14 +24,20 @@ export function ownImageCommand(args: readonly string[]): { file: string; args: 
   return { file: process.execPath, args: [...loader, BIN, ...args] };
 }
 
-/** startLocalCluster's localPods for this program: its pods' folders under `dir`. */
-export function localPodsOptions(
-  dir: string,
-  options: Omit<LocalPodsOptions, 'dir' | 'images' | 'command'> & { image?: string } = {},
-): LocalPodsOptions {
-  const { image, ...rest } = options;
+/**
+ * The images and command of startLocalCluster's localPods for this program (written without importing the
+ * control plane, which only the commands that serve it import), pods' folders under `dir`; `extra` adds
+ * the runner's other options (back-off, probe periods).
+ */
+export interface OwnImagePods {
+  dir: string;
+  images(image: string): boolean;
+  command(container: { args: string[] }): { file: string; args: string[] };
+}
+
+export function localPodsOptions<T extends object>(dir: string, extra?: T, image?: string): T & OwnImagePods {
   return {
-    ...rest,
+    ...(extra ?? ({} as T)),
     dir,
     images: (candidate) => isOwnImage(candidate, image),
     command: (container) => ownImageCommand(container.args),
