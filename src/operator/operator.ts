@@ -9,8 +9,10 @@ import type { MqttSecrets } from '../config/mqtt-files.js';
 import type { ControllerFactory, OperatorContext, OperatorInformers } from '../controllers/types.js';
 import type { KubeClient } from '../k8s/client.js';
 import { EventRecorder } from '../k8s/events.js';
+import type { KubeObject } from '../k8s/object.js';
 import { type Clock, RealClock } from '../runtime/clock.js';
 import type { Controller } from '../runtime/controller.js';
+import type { Informer } from '../runtime/informer.js';
 import { Manager, type ManagerOptions, type StopReason } from '../runtime/manager.js';
 import { OperatorMetrics } from '../runtime/metrics.js';
 import { createTransport } from '../transport/factory.js';
@@ -19,6 +21,7 @@ import { registerTransportMetrics } from '../transport/metrics.js';
 import type { DeviceTransport } from '../transport/types.js';
 import { CONTROLLERS, registerControllers } from './controllers.js';
 import { createInformers } from './informers.js';
+import { invalidObjectReporter } from './invalid-objects.js';
 import { clientFromConfig } from './kube.js';
 
 /** The name the operator reports in Events and logs. */
@@ -153,6 +156,21 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     },
   });
   controllers = registerControllers(manager, context, options.controllers ?? CONTROLLERS);
+  manager.add(
+    invalidObjectReporter({
+      client,
+      recorder,
+      clock,
+      logger,
+      informers: [
+        informers.devices,
+        informers.releases,
+        informers.plans,
+        informers.policies,
+        informers.pools,
+      ] as unknown as Informer<KubeObject>[],
+    }),
+  );
 
   if (options.signals) {
     const removeSignalHandlers = manager.handleSignals(options.signals);
