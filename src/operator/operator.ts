@@ -51,7 +51,7 @@ export interface OperatorOptions {
   metrics?: OperatorMetrics;
   /** Leader-election identity; default <instanceName or hostname>_<random>. */
   identity?: string;
-  /** Interface of the probe and metrics servers; default all. */
+  /** Interface of the probe and metrics servers, over config.healthHost/metricsHost (default loopback). */
   host?: string;
   /** Leader election timings (tests). */
   leaderElection?: ManagerOptions['leaderElection'];

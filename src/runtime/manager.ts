@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { LOOPBACK } from '../config/bind-address.js';
 import type { Config } from '../config/config.js';
 import type { KubeClient } from '../k8s/client.js';
 import type { KubeObject } from '../k8s/object.js';
@@ -30,7 +31,8 @@ export interface Runnable {
 export type ManagerConfig = Pick<
   Config,
   'namespace' | 'metricsPort' | 'healthPort' | 'leaderElect' | 'leaseNamespace' | 'leaseName' | 'instanceName'
->;
+> &
+  Partial<Pick<Config, 'metricsHost' | 'healthHost'>>;
 
 export interface ManagerOptions {
   config: ManagerConfig;
@@ -43,7 +45,7 @@ export interface ManagerOptions {
   metrics?: OperatorMetrics;
   /** Leader-election identity; default <instanceName or hostname>_<random>. */
   identity?: string;
-  /** Interface the probe servers listen on; default all. */
+  /** Interface both probe servers listen on, over config.healthHost/metricsHost (default: loopback). */
   host?: string;
   /** Leader election timings (tests); defaults 15 s / 10 s / 2 s. */
   leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
@@ -155,6 +157,15 @@ export class Manager {
     return { health: first?.port, metrics: (second ?? first)?.port };
   }
 
+  /** Where the probe servers listen, as the OS reports it (host "127.0.0.1", "::"...). */
+  addresses(): { health?: { host: string; port: number }; metrics?: { host: string; port: number } } {
+    const [first, second] = this.servers;
+    const at = (s: ProbeServer | undefined) => (s ? { host: s.host, port: s.port } : undefined);
+    const health = at(first);
+    const metrics = at(second ?? first);
+    return { ...(health ? { health } : {}), ...(metrics ? { metrics } : {}) };
+  }
+
   /** Starts everything; resolves once informers have synced and leadership is settled (won or standing by). */
   async start(): Promise<void> {
     if (this.phase !== 'new') throw new Error('the manager was already started');
@@ -240,15 +251,22 @@ export class Manager {
     const healthz: Check[] = [{ name: 'ping', check: () => undefined }];
     const readyz: Check[] = [{ name: 'manager', check: () => this.readinessProblem() }];
     const { healthPort, metricsPort } = this.config;
-    const common = { ...(this.host ? { host: this.host } : {}), logger: this.logger };
-    if (healthPort === metricsPort && healthPort !== 0) {
-      this.servers = [
-        await ProbeServer.start({ ...common, port: healthPort, healthz, readyz, metrics: this.metrics }),
-      ];
+    const healthHost = this.host ?? this.config.healthHost ?? LOOPBACK;
+    const metricsHost = this.host ?? this.config.metricsHost ?? LOOPBACK;
+    const health = { host: healthHost, port: healthPort, healthz, readyz, logger: this.logger };
+    if (healthPort === metricsPort && healthPort !== 0 && healthHost === metricsHost) {
+      this.servers = [await ProbeServer.start({ ...health, metrics: this.metrics })];
     } else {
-      this.servers = [await ProbeServer.start({ ...common, port: healthPort, healthz, readyz })];
-      this.servers.push(await ProbeServer.start({ ...common, port: metricsPort, metrics: this.metrics }));
+      this.servers = [await ProbeServer.start(health)];
+      this.servers.push(
+        await ProbeServer.start({
+          host: metricsHost,
+          port: metricsPort,
+          metrics: this.metrics,
+          logger: this.logger,
+        }),
+      );
     }
-    this.logger.info(this.ports(), 'probe and metrics servers listening');
+    this.logger.info(this.addresses(), 'probe and metrics servers listening');
   }
 }
