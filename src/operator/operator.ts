@@ -15,6 +15,7 @@ import type { Controller } from '../runtime/controller.js';
 import type { Informer } from '../runtime/informer.js';
 import { Manager, type ManagerOptions, type StopReason } from '../runtime/manager.js';
 import { OperatorMetrics } from '../runtime/metrics.js';
+import { safeLogger } from '../runtime/safe-logger.js';
 import { createTransport } from '../transport/factory.js';
 import type { MemoryTransport } from '../transport/memory.js';
 import { registerTransportMetrics } from '../transport/metrics.js';
@@ -81,7 +82,8 @@ export interface Operator {
  */
 export async function startOperator(options: OperatorOptions): Promise<Operator> {
   const { config } = options;
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  // Whatever logger it is given, nothing it logs shows a credential (a token inside a URL, a header).
+  const logger = safeLogger(options.logger ?? pino({ level: config.logLevel }));
   const clock = options.clock ?? new RealClock();
   const wallClock = options.wallClock ?? new RealClock();
   const client = options.client ?? clientFromConfig(config);

@@ -11,6 +11,7 @@ import { LOOPBACK } from '../config/bind-address.js';
 import type { Config } from '../config/config.js';
 import type { KubeClient } from '../k8s/client.js';
 import type { KubeObject } from '../k8s/object.js';
+import type { Unreachable } from '../k8s/reachability.js';
 import type { ResourceRef } from '../k8s/resource.js';
 import { type Clock, RealClock } from './clock.js';
 import { Controller, type ControllerOptions, type Reconciler } from './controller.js';
@@ -49,7 +50,16 @@ export interface ManagerOptions {
   host?: string;
   /** Leader election timings (tests); defaults 15 s / 10 s / 2 s. */
   leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
+  /**
+   * /readyz fails once the API server has been unreachable (connection refused, reset...) this long, in ms
+   * of wallClock; default API_UNREACHABLE_GRACE_MS. Refused credentials (401, still after re-reading them)
+   * fail it at once: they do not mend by waiting.
+   */
+  apiUnreachableGraceMs?: number;
 }
+
+/** A restart of the API server takes a few seconds; longer than this, the operator is not ready. */
+export const API_UNREACHABLE_GRACE_MS = 10_000;
 
 export type StopReason = 'stopped' | 'signal' | 'leadership-lost' | 'failed';
 
@@ -73,6 +83,10 @@ export class Manager {
   private leaderRunnablesStarted = false;
   private stopping: Promise<void> | undefined;
   private resolveDone!: (reason: StopReason) => void;
+  private readonly apiUnreachableGraceMs: number;
+  /** The API server's current problem and since when (wallClock ms), while it has one. */
+  private apiProblem: { problem: Unreachable; since: number } | undefined;
+  private readonly stopWatchingApi: () => void;
 
   constructor(options: ManagerOptions) {
     this.config = options.config;
@@ -82,6 +96,12 @@ export class Manager {
     this.logger = options.logger;
     this.metrics = options.metrics ?? new OperatorMetrics();
     this.host = options.host;
+    this.apiUnreachableGraceMs = options.apiUnreachableGraceMs ?? API_UNREACHABLE_GRACE_MS;
+    this.stopWatchingApi = this.client.reachability.onChange((problem) => {
+      this.apiProblem = problem ? { problem, since: this.wallClock.now().getTime() } : undefined;
+      if (problem) this.logger.warn({ problem: problem.message }, 'API server not usable');
+      else this.logger.info('API server answers again');
+    });
     this.identity =
       options.identity ?? `${options.config.instanceName ?? hostname()}_${randomUUID().slice(0, 8)}`;
     this.done = new Promise((resolve) => {
@@ -203,6 +223,7 @@ export class Manager {
       await this.elector?.stop();
       await Promise.all(this.informers.map((i) => i.stop()));
       await Promise.all(this.servers.map((s) => s.close()));
+      this.stopWatchingApi();
       this.phase = 'stopped';
       this.logger.info({ reason }, 'stopped');
       this.resolveDone(reason);
@@ -224,9 +245,17 @@ export class Manager {
     };
   }
 
-  /** Synced informers and, on the leader, started controllers. */
+  /** The API server usable, synced informers and, on the leader, started controllers. */
   readinessProblem(): string | undefined {
     if (this.phase === 'stopping' || this.phase === 'stopped') return 'shutting down';
+    const api = this.apiProblem;
+    if (
+      api &&
+      (api.problem.kind === 'unauthorized' ||
+        this.wallClock.now().getTime() - api.since >= this.apiUnreachableGraceMs)
+    ) {
+      return `API server: ${api.problem.message}`;
+    }
     const unsynced = this.informers.filter((i) => !i.hasSynced()).map((i) => i.resource.plural);
     if (unsynced.length > 0) return `informers not synced: ${unsynced.join(', ')}`;
     if (this.phase !== 'running') return 'starting';

@@ -12,15 +12,25 @@ const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 
 /** Creates the five CRDs with schemas that accept any object, and waits until they are Established. */
 export async function createPermissiveCrds(client: KubeClient): Promise<void> {
-  const crds = allCrds();
-  for (const crd of crds) {
-    const versions = crd.spec.versions.map((v) => ({
-      ...v,
-      additionalPrinterColumns: [],
-      schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-    }));
-    await client.create(CRD_PATH, { ...crd, spec: { ...crd.spec, versions } } as never);
-  }
+  await createCrds(
+    client,
+    allCrds().map((crd) => {
+      const versions = crd.spec.versions.map((v) => ({
+        ...v,
+        additionalPrinterColumns: [],
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      }));
+      return { ...crd, spec: { ...crd.spec, versions } };
+    }),
+  );
+}
+
+/** Creates CRDs (default: the operator's own, from src/api) and waits until each is Established. */
+export async function createCrds(
+  client: KubeClient,
+  crds: ReadonlyArray<{ metadata: { name: string } }> = allCrds(),
+): Promise<void> {
+  for (const crd of crds) await client.create(CRD_PATH, crd as never);
   for (const crd of crds) {
     await eventually(async () => {
       const live = await client.get<CrdStatus>(`${CRD_PATH}/${crd.metadata.name}`);
