@@ -38,7 +38,8 @@ export function safeLogger(logger: Logger): Logger {
   return logger.child(
     {},
     {
-      serializers: { err: (err: Error) => redactDeep(pino.stdSerializers.err(err)) },
+      // formatters.log has already serialized and redacted an Error; an err logged otherwise is redacted here.
+      serializers: { err: (err: unknown) => redactDeep(err) },
       formatters: { log: (object) => redactDeep(object) as Record<string, unknown> },
       redact: { paths: REDACT_PATHS, censor: REDACTED },
     },
