@@ -296,6 +296,10 @@ export class Manager {
         }),
       );
     }
-    this.logger.info(this.addresses(), 'probe and metrics servers listening');
+    const bound = this.addresses();
+    this.logger.info(
+      { ...this.ports(), healthHost: bound.health?.host, metricsHost: bound.metrics?.host },
+      'probe and metrics servers listening',
+    );
   }
 }

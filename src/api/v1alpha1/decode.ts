@@ -29,14 +29,32 @@ interface KindDecoder {
 
 const decoders = new Map<string, KindDecoder>();
 
+/**
+ * The schema as the API server reads it: `nullable: true` (an OpenAPI word JSON Schema does not have, so
+ * the validator ignores it) becomes "this or null". Plain JSON: the kit's schemas are JSON Schema already.
+ */
+function withNullable(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withNullable);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key !== 'nullable') out[key] = key === 'default' || key === 'enum' ? value : withNullable(value);
+  }
+  return (schema as { nullable?: unknown }).nullable === true ? { anyOf: [out, { type: 'null' }] } : out;
+}
+
+function compile(schema: TSchema): Checker {
+  return Compile(withNullable(JSON.parse(JSON.stringify(schema))) as TSchema);
+}
+
 function decoderOf(def: KindDefinition): KindDecoder {
   let found = decoders.get(def.kind);
   if (!found) {
     const properties = (def.status as { properties?: Record<string, TSchema> }).properties ?? {};
     found = {
-      spec: Compile(def.spec),
+      spec: compile(def.spec),
       specOptional: !((def.spec as { required?: string[] }).required?.length ?? 0),
-      status: new Map(Object.entries(properties).map(([name, schema]) => [name, Compile(schema)])),
+      status: new Map(Object.entries(properties).map(([name, schema]) => [name, compile(schema)])),
     };
     decoders.set(def.kind, found);
   }
