@@ -23,6 +23,8 @@ type Checker = Validator;
 
 interface KindDecoder {
   spec: Checker;
+  /** The TypeBox schema of spec, whose defaults Value.Default fills in. */
+  specSchema: TSchema;
   specOptional: boolean;
   status: ReadonlyMap<string, Checker>;
 }
@@ -53,6 +55,7 @@ function decoderOf(def: KindDefinition): KindDecoder {
     const properties = (def.status as { properties?: Record<string, TSchema> }).properties ?? {};
     found = {
       spec: compile(def.spec),
+      specSchema: def.spec,
       specOptional: !((def.spec as { required?: string[] }).required?.length ?? 0),
       status: new Map(Object.entries(properties).map(([name, schema]) => [name, compile(schema)])),
     };
@@ -90,7 +93,7 @@ function decodeSpec(
   if (decoder.spec.Check(spec)) return { ok: true, spec };
   if (spec !== undefined && !isPlainObject(spec))
     return { ok: false, problem: specProblem(decoder.spec, spec) };
-  const defaulted = decoder.spec.Default(Value.Clone(spec ?? {}));
+  const defaulted = Value.Default(decoder.specSchema, Value.Clone(spec ?? {}));
   if (decoder.spec.Check(defaulted)) return { ok: true, spec: defaulted };
   return { ok: false, problem: specProblem(decoder.spec, defaulted) };
 }
