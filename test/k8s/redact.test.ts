@@ -37,6 +37,7 @@ describe('redacting credentials', () => {
     const text = JSON.stringify(lines);
     expect(text).to.not.contain('tok3n');
     expect(lines[0]).to.include({ url: 'http://REDACTED@h/x', msg: 'failed', controller: 'x' });
-    expect((lines[0]?.err as { message?: string }).message).to.equal('request to http://REDACTED@h/ failed');
+    const logged = lines[0]?.err as { message?: string } | undefined;
+    expect(logged?.message).to.equal('request to http://REDACTED@h/ failed');
   });
 });
