@@ -102,6 +102,11 @@ function proxyCommand(): string[] {
     : [...prefix, '--import', 'tsx', fileURLToPath(new URL('../src/cli/bin.ts', import.meta.url))];
 }
 
+/** Events and states the transport has received so far. */
+function received(transport: MqttTransport): number {
+  return (transport.messages.get('events in') ?? 0) + (transport.messages.get('state in') ?? 0);
+}
+
 /** The proxy process's CPU seconds so far, from its /metrics. */
 async function proxyCpuSeconds(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -200,6 +205,7 @@ async function main(): Promise<void> {
       });
       const issuedAt = new Date();
       const notAfter = new Date(issuedAt.getTime() + 3600_000).toISOString();
+      const inBefore = received(transport);
       const cpuBefore = await proxyCpuSeconds(`http://${listen}`);
       const benchCpuBefore = process.cpuUsage();
       const start = performance.now();
@@ -222,6 +228,7 @@ async function main(): Promise<void> {
       // CPU per command is what the load of other jobs on the machine leaves alone.
       const proxyUs = ((await proxyCpuSeconds(`http://${listen}`)) - cpuBefore) * 1e6;
       const transportUs = benchCpu.user + benchCpu.system;
+      const perCommand = (received(transport) - inBefore) / DEVICES;
       if (failures > 0) throw new Error(`${failures} commands did not succeed`);
       const share = through.perSecond / bare.perSecond;
       if (round > 0) rows.push({ bare, proxy: through, share });
@@ -229,7 +236,7 @@ async function main(): Promise<void> {
         `  ${round === 0 ? 'warm-up' : `round ${round}`}: bare mqtt.js QoS 1 round trips ${fmt(bare)}; transport + proxy ${fmt(through)} ` +
           `(${Math.round(share * 100)}% of bare); CPU per command: proxy ` +
           `${Math.round(proxyUs / DEVICES)} µs, transport ${Math.round(transportUs / DEVICES)} µs ` +
-          `(bare, both ends: ${Math.round(bareUs / DEVICES)} µs)`,
+          `(bare, both ends: ${Math.round(bareUs / DEVICES)} µs); ${perCommand.toFixed(2)} messages back per command`,
       );
     }
     // The median round, not the best: one lucky round on a shared machine says little.
