@@ -13,7 +13,9 @@ describe('the accepted events a proxy holds back', () => {
   beforeEach(() => {
     clock = new FakeClock(START);
     published = [];
-    accepts = new PendingAccepts(clock, (deviceId, event) => published.push(`${deviceId} ${event.commandId}`));
+    accepts = new PendingAccepts(clock, (deviceId, event) =>
+      published.push(`${deviceId} ${event.commandId}`),
+    );
   });
 
   it('should never publish the accepted of a command that finished within the grace', async () => {
