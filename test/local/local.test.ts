@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import type { TeamsDevice } from '../../src/api/v1alpha1/index.js';
 import { toolPaths } from '../../src/localcluster/test/support/tools.js';
 import { eventually } from '../support/async.js';
-import { clientOf, descendants, isAlive, LocalProcess } from './support/local-process.js';
+import { allGone, clientOf, descendants, LocalProcess } from './support/local-process.js';
 
 const run = promisify(execFile);
 const DEVICES = '/apis/teamsdevices.io/v1alpha1/teamsdevices';
@@ -82,7 +82,7 @@ describe('local: npm start without a terminal, stopped and started again', funct
     before = await histories(kubeconfig);
     expect([...before.values()].flat().some((h) => h.result === 'Succeeded')).to.equal(true);
     expect(await proc.stop()).to.equal(0);
-    for (const pid of children) expect(isAlive(pid), `process ${pid} is gone`).to.equal(false);
+    await allGone(children);
     savedAt = (JSON.parse(readFileSync(join(stateDir, 'clock.json'), 'utf8')) as { simulatedAt: string })
       .simulatedAt;
     expect(Date.parse(savedAt)).to.be.above(Date.parse('2026-12-05T00:00:00Z'));
@@ -119,6 +119,6 @@ describe('local: npm start without a terminal, stopped and started again', funct
     }
     const restarted = descendants(second.child.pid as number);
     expect(await second.stop()).to.equal(0);
-    for (const pid of restarted) expect(isAlive(pid), `process ${pid} is gone`).to.equal(false);
+    await allGone(restarted);
   });
 });

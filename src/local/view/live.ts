@@ -87,8 +87,11 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
   }
 
   const tty = out as NodeJS.WriteStream;
+  let stopped = false;
   const draw = () => {
-    timer = undefined;
+    // One timer at a time: a draw replaces whichever redraw was due (a second chain would outlive stop()).
+    clearTimeout(timer);
+    if (stopped) return;
     last = Date.now();
     const snapshot = buildSnapshot({
       now: clock.now(),
@@ -110,10 +113,8 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
   /** A change redraws soon, but never sooner than REDRAW_MS after the last redraw. */
   const schedule = () => {
     const due = Math.max(0, last + REDRAW_MS - Date.now());
-    if (timer) {
-      clearTimeout(timer);
-    }
-    timer = setTimeout(draw, due);
+    clearTimeout(timer);
+    if (!stopped) timer = setTimeout(draw, due);
   };
   const handlers = { add: schedule, update: schedule, delete: schedule };
   for (const informer of [sources.devices, sources.releases, sources.plans, sources.policies, events]) {
@@ -143,6 +144,7 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
 
   return {
     async stop() {
+      stopped = true;
       clearTimeout(timer);
       for (const off of unsubscribe) off();
       if (input?.isTTY) {

@@ -74,7 +74,19 @@ export function descendants(pid: number): number[] {
   return found;
 }
 
-export function isAlive(pid: number): boolean {
+/**
+ * Waits until none of `pids` runs any more. A moment's grace: tsx's esbuild service, a child of each process
+ * run from the sources, ends when its parent's pipe closes, just after the parent.
+ */
+export async function allGone(pids: readonly number[]): Promise<void> {
+  await eventually(
+    () => pids.every((pid) => !isAlive(pid)),
+    `processes ${pids.filter(isAlive).join(', ')} are gone`,
+    5000,
+  );
+}
+
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
