@@ -13,6 +13,8 @@ import { type LiveView, startLiveView } from '../local/view/live.js';
 import { formatInstant } from '../local/view/render.js';
 
 const PREFIX = 'teams-device-operator local';
+/** How often it checks that the process that started it still runs. */
+const PARENT_CHECK_MS = 1000;
 
 const FLAGS: readonly FlagDoc[] = [
   { name: 'state-dir', arg: 'DIR', default: '.tdo', help: 'where everything is kept' },
@@ -168,12 +170,20 @@ export async function main(argv: string[]): Promise<number> {
   const onSignal = () => quit();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `npm start` runs this under sh, which does not pass SIGTERM on: when the process that started this one
+  // ends, this one stops too, rather than running on as an orphan with its proxies.
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid !== parent) quit();
+  }, PARENT_CHECK_MS);
+  orphaned.unref();
   let system: LocalSystem;
   try {
     system = await startLocal({ ...args, logger });
   } catch (error) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    clearInterval(orphaned);
     logger.error({ err: error }, 'local failed to start');
     const why = error instanceof LocalStartError ? error.message : (error as Error).message;
     process.stderr.write(`${PREFIX}: could not start: ${why}\n(log: ${logFile})\n`);
@@ -205,6 +215,7 @@ export async function main(argv: string[]): Promise<number> {
   await Promise.race([quitting, system.operator.done]);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+  clearInterval(orphaned);
   await view?.stop();
   process.stdout.write(`${PREFIX}: stopping\n`);
   await system.stop();
