@@ -103,10 +103,10 @@ export function usageText(url: string, kubeconfigPath: string, dataDir: string |
  * command runs; undefined when the package is absent.
  */
 export async function loadControlPlane(): Promise<
-  typeof import('@teams-device-operator/localcluster').startLocalCluster | undefined
+  typeof import('@teams-device-operator/localcluster') | undefined
 > {
   try {
-    return (await import('@teams-device-operator/localcluster')).startLocalCluster;
+    return await import('@teams-device-operator/localcluster');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ERR_MODULE_NOT_FOUND' && String(error).includes('@teams-device-operator/localcluster'))
@@ -128,18 +128,19 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const startLocalCluster = await loadControlPlane();
-  if (!startLocalCluster) {
+  const controlPlane = await loadControlPlane();
+  if (!controlPlane) {
     process.stderr.write(
       `${PREFIX}: the embedded control plane (@teams-device-operator/localcluster) is not installed here ` +
         '(the operator image leaves it out)\n',
     );
     return 1;
   }
-  const logger = pino({ level: args.logLevel }, pino.destination(2));
+  // Log lines that stderr cannot take are dropped, never retried: see log-destination.ts.
+  const logger = pino({ level: args.logLevel }, controlPlane.droppingDestination(2));
   let cluster: LocalCluster;
   try {
-    cluster = await startLocalCluster({
+    cluster = await controlPlane.startLocalCluster({
       port: args.port,
       listen: args.listen,
       kubeconfigPath: args.kubeconfigPath,
@@ -150,7 +151,8 @@ export async function main(argv: string[]): Promise<number> {
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EADDRINUSE' && !/is in use by process/.test(String(error))) throw error;
+    const refused = error instanceof controlPlane.DataDirInUse || error instanceof controlPlane.StorageDamage;
+    if (code !== 'EADDRINUSE' && !refused) throw error;
     const why =
       code === 'EADDRINUSE'
         ? `${args.listen}:${args.port} is in use (try --port 0)`

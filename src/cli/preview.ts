@@ -1,15 +1,42 @@
 // `teams-device-operator preview`: every update the operator would make for the YAML you commit, and when.
 import { planTimeline } from '../core/rules/timeline.js';
-import { HELP, parsePreviewArgs } from './preview/args.js';
+import { HELP, type PreviewOptions, parsePreviewArgs } from './preview/args.js';
 import { UsageError } from './preview/errors.js';
-import { buildFleet } from './preview/fleet.js';
+import { type BuiltFleet, buildFleet } from './preview/fleet.js';
 import { loadInput } from './preview/load.js';
 import { renderJson } from './preview/rows.js';
 import { renderTable } from './preview/table.js';
+import { startTimings, type Timings } from './preview/timings.js';
 
 const PREFIX = 'teams-device-operator preview';
+/** Problems printed at most: past that a count, so a million bad objects do not flood the terminal. */
+const MAX_PROBLEMS = 1000;
+/** Columns of one problem line at most: a value of 10 MB is cut, not printed. */
+const MAX_PROBLEM_COLUMNS = 2000;
+
+function cut(line: string): string {
+  return line.length <= MAX_PROBLEM_COLUMNS
+    ? line
+    : `${line.slice(0, MAX_PROBLEM_COLUMNS)}… (${line.length - MAX_PROBLEM_COLUMNS} more characters)`;
+}
+
+function usageMessage(error: UsageError): string {
+  const shown = error.problems.slice(0, MAX_PROBLEMS).map((problem) => `${PREFIX}: ${cut(problem)}\n`);
+  const more = error.problems.length - shown.length;
+  if (more > 0) shown.push(`${PREFIX}: … and ${more} more problems\n`);
+  const hint = error.aboutFlags ? `Run \`${PREFIX} --help\` for the flags.\n` : '';
+  return shown.join('') + hint;
+}
+
+/** Reads and admits the input; the objects as read (hundreds of MB at fleet scale) are not kept past it. */
+async function readFleet(options: PreviewOptions, timings: Timings): Promise<BuiltFleet> {
+  const input = await timings.timeAsync('parse', () => loadInput(options.paths, options.limits));
+  for (const warning of input.warnings) process.stderr.write(`${PREFIX}: ${warning}\n`);
+  return timings.time('admission', () => buildFleet(input.objects));
+}
 
 export async function main(argv: string[]): Promise<number> {
+  const timings = startTimings();
   try {
     const parsed = parsePreviewArgs(argv, () => new Date());
     if (parsed.help) {
@@ -17,31 +44,36 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const { options } = parsed;
-    const input = await loadInput(options.paths);
-    const built = buildFleet(input.objects);
+    const built = await readFleet(options, timings);
     for (const warning of built.warnings) process.stderr.write(`${PREFIX}: ${warning}\n`);
     const { fleet } = built;
-    const entries = planTimeline(fleet, options.now, options.until);
-    process.stdout.write(
-      options.json
-        ? renderJson(entries)
-        : renderTable({
-            entries,
-            devices: fleet.devices,
-            releases: fleet.releases.length,
-            policies: fleet.policies.length,
-            plans: fleet.plans.length,
-            unused: built.unused,
-            now: options.now,
-            until: options.until,
-          }),
+    const entries = timings.time('timeline', () => planTimeline(fleet, options.now, options.until));
+    timings.time('output', () =>
+      process.stdout.write(
+        options.json
+          ? renderJson(entries)
+          : renderTable({
+              entries,
+              devices: fleet.devices,
+              releases: fleet.releases.length,
+              policies: fleet.policies.length,
+              plans: fleet.plans.length,
+              unused: built.unused,
+              now: options.now,
+              until: options.until,
+            }),
+      ),
     );
+    if (options.timings) process.stderr.write(`${PREFIX}: ${timings.report()}\n`);
     return 0;
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    const problems = error.problems.map((problem) => `${PREFIX}: ${problem}\n`).join('');
-    const hint = error.aboutFlags ? `Run \`${PREFIX} --help\` for the flags.\n` : '';
-    process.stderr.write(problems + hint);
-    return 2;
+    if (error instanceof UsageError) {
+      process.stderr.write(usageMessage(error));
+      return 2;
+    }
+    // Not the input's fault: the message, without a stack trace, which tells a user nothing.
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    process.stderr.write(`${PREFIX}: internal error: ${cut(message)}\n`);
+    return 1;
   }
 }

@@ -4,7 +4,6 @@
 // simulated clock, and the pools' proxies (proxies.ts). stop() stops all of it in the reverse order and
 // saves the simulated instant, so the next start resumes from it.
 import { join } from 'node:path';
-import type { LocalCluster } from '@teams-device-operator/localcluster';
 import type { Logger } from 'pino';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../broker/embedded.js';
 import { loadControlPlane } from '../cli/cluster.js';
@@ -26,6 +25,11 @@ import {
   saveClock,
   statePaths,
 } from './state-dir.js';
+
+/** The running control plane (its package is loaded through the cluster command only). */
+type LocalCluster = Awaited<
+  ReturnType<NonNullable<Awaited<ReturnType<typeof loadControlPlane>>>['startLocalCluster']>
+>;
 
 /** How often the simulated instant is saved while running (it is saved on stop too). */
 const CLOCK_SAVE_MS = 2000;
@@ -72,8 +76,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
     speed: options.clockSpeed ?? saved?.speed ?? 1,
   });
 
-  const startLocalCluster = await loadControlPlane();
-  if (!startLocalCluster) {
+  const controlPlane = await loadControlPlane();
+  if (!controlPlane) {
     throw new LocalStartError(
       'the embedded control plane (@teams-device-operator/localcluster) is not installed here; run `npm ci` in a checkout',
     );
@@ -87,7 +91,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
     }
   };
   try {
-    const cluster = await startLocalCluster({
+    const cluster = await controlPlane.startLocalCluster({
       port: options.port,
       dataDir: paths.clusterDir,
       kubeconfigPath: paths.kubeconfig,

@@ -28,7 +28,13 @@ import { clientHost, renderKubeconfig } from './kubeconfig.js';
 import { Registry, storageKey } from './registry.js';
 import { ObjectApi } from './rest/objects.js';
 import { Database } from './store/database.js';
+import type { OpenLogFile } from './store/wal.js';
 import { selfSignedCertificate } from './tls.js';
+
+export { type DroppingDestination, droppingDestination } from './log-destination.js';
+export { StorageDamage } from './store/errors.js';
+export { DataDirInUse } from './store/lock.js';
+export type { LogFile, OpenLogFile } from './store/wal.js';
 
 export interface LocalClusterOptions {
   /** 0 (default) picks a free port. */
@@ -54,6 +60,8 @@ export interface LocalClusterOptions {
   bookmarkIntervalMs?: number;
   /** Log bytes after which the state is compacted into a snapshot; default 64 MiB. */
   compactBytes?: number;
+  /** Opens the write-ahead log's files: for tests that make the disk fail (full, short writes). */
+  openLogFile?: OpenLogFile;
   /** The clock of server-set times (creationTimestamp, deletionTimestamp, conditions, Event expiry). */
   now?: () => Date;
 }
@@ -102,6 +110,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     watchHistory: options.watchHistory ?? 20_000,
     logger,
     ...(options.compactBytes !== undefined ? { compactBytes: options.compactBytes } : {}),
+    ...(options.openLogFile ? { openLogFile: options.openLogFile } : {}),
   });
   const registry = builtinRegistry();
   const api = new ObjectApi(db, registry, now);

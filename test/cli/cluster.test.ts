@@ -1,10 +1,11 @@
 // `teams-device-operator cluster` as a user runs it: it prints where the kubeconfig is, the real kubectl
 // works with that kubeconfig over plain HTTP and over TLS, and SIGINT/SIGTERM stop it cleanly.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { crc32 } from 'node:zlib';
 import { expect } from 'chai';
 import { toolPaths } from '../../src/localcluster/test/support/tools.js';
 
@@ -16,12 +17,12 @@ interface Started {
   kubeconfig: string;
 }
 
-function startCli(args: string[]): Promise<Started> {
+function startCli(args: string[], stderr: 'inherit' | number = 'inherit'): Promise<Started> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'src/cli/bin.ts', 'cluster', '--log-level', 'warn', ...args],
     {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', stderr],
     },
   );
   let output = '';
@@ -103,6 +104,49 @@ describe('teams-device-operator cluster', function () {
       started.child.kill('SIGINT');
     }
     expect(await exited(started.child)).to.equal(0);
+  });
+
+  it('should keep serving and stop cleanly when stderr cannot take a log line (stderr on /dev/full)', async () => {
+    const kubeconfigPath = join(dir, 'kubeconfig');
+    const full = openSync('/dev/full', 'w');
+    let started: Started;
+    try {
+      started = await startCli(['--port', '0', '--kubeconfig', kubeconfigPath, '--log-level', 'debug'], full);
+    } finally {
+      closeSync(full);
+    }
+    try {
+      for (let i = 0; i < 3; i++) {
+        const { stdout } = await kubectl(kubeconfigPath, 'get', 'namespaces', '-o', 'name');
+        expect(stdout).to.include('namespace/default');
+      }
+    } finally {
+      started.child.kill('SIGTERM');
+    }
+    expect(await exited(started.child)).to.equal(0);
+  });
+
+  it('should refuse to start on a damaged log, naming the file and the byte offset', async () => {
+    const data = join(dir, 'data');
+    mkdirSync(data);
+    const line = (json: string) => `${crc32(json).toString(16).padStart(8, '0')}\t${json}\n`;
+    const good = line('{"rv":1,"r":"configmaps","o":{"metadata":{"name":"a","namespace":"default"}}}');
+    const segment = join(data, 'wal-0000000001.log');
+    writeFileSync(segment, `${good}00000000\t{"rv":2}\n${good}`);
+    const error = await run(process.execPath, [
+      '--import',
+      'tsx',
+      'src/cli/bin.ts',
+      'cluster',
+      '--log-level',
+      'silent',
+      '--data-dir',
+      data,
+    ]).catch((e: { code: number; stderr: string }) => e);
+    expect((error as { code: number }).code).to.equal(1);
+    expect((error as { stderr: string }).stderr).to.include(
+      `${segment} is damaged at byte ${good.length}: record 2 fails its checksum`,
+    );
   });
 
   it('should refuse unknown flags with a usage error', async () => {

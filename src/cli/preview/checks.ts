@@ -1,6 +1,7 @@
 // Checks the schema cannot express but the preview depends on: time zones, local times, simulator annotations.
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { SIM_ANNOTATIONS } from '../../api/v1alpha1/index.js';
+import { isValidZone } from '../../core/rules/windows.js';
 
 type Obj = Record<string, unknown>;
 
@@ -14,7 +15,7 @@ function get(object: Obj, path: string[]): unknown {
 }
 
 function zoneProblem(field: string, zone: unknown): string[] {
-  if (typeof zone !== 'string' || IANAZone.isValidZone(zone)) return [];
+  if (typeof zone !== 'string' || isValidZone(zone)) return [];
   return [
     `${field}: Invalid value: "${zone}": not an IANA time zone, e.g. Europe/Berlin or America/New_York`,
   ];

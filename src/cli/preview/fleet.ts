@@ -13,7 +13,7 @@ import { admit } from './admission.js';
 import { semanticProblems } from './checks.js';
 import { describeSource, type SourceRef, UsageError } from './errors.js';
 import type { RawObject } from './load.js';
-import { classify, displayName, where } from './objects.js';
+import { classify, displayName, identityKey, where } from './objects.js';
 
 export interface BuiltFleet {
   fleet: Fleet;
@@ -72,10 +72,12 @@ export function buildFleet(objects: readonly RawObject[]): BuiltFleet {
     }
     const { id } = classified;
     const at = where(ref, id);
-    const key = displayName(id);
+    const key = identityKey(id);
     const first = seen.get(key);
     if (first) {
-      problems.push(`${at}: duplicate ${key}: already defined in ${first.file} (${describeSource(first)})`);
+      problems.push(
+        `${at}: duplicate ${displayName(id)}: already defined in ${first.file} (${describeSource(first)})`,
+      );
       continue;
     }
     seen.set(key, ref);

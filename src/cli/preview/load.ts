@@ -1,10 +1,13 @@
 // Reads the files and folders given with -f into plain objects, each with the place it came from.
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
 import { type SourceRef, UsageError } from './errors.js';
+import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
+import { readInput } from './read.js';
+import { countDocumentMarkers, parseDocuments } from './yaml.js';
 
 export const STDIN = '-';
+const STDIN_NAME = '<stdin>';
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 export interface RawObject {
@@ -15,19 +18,52 @@ export interface RawObject {
 export interface LoadedInput {
   files: string[];
   objects: RawObject[];
+  /** Things worth knowing that do not stop the preview, e.g. a FIFO skipped in a folder. */
+  warnings: string[];
 }
 
-function walk(dir: string, out: string[]): void {
+function kindOf(stats: Stats | Dirent): string {
+  if (stats.isFIFO()) return 'a FIFO';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * Only regular files are read from a folder (a symbolic link to one included): a FIFO would wait for a
+ * writer forever and a device never ends. Symbolic links to folders are not followed, so a loop cannot
+ * make the walk endless.
+ */
+function walk(dir: string, out: string[], warnings: string[]): void {
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) walk(path, out);
-    else if (EXTENSIONS.has(extname(entry.name).toLowerCase())) out.push(path);
+    if (entry.isDirectory()) {
+      walk(path, out, warnings);
+      continue;
+    }
+    if (!EXTENSIONS.has(extname(entry.name).toLowerCase())) continue;
+    let stats: Stats | Dirent = entry;
+    if (entry.isSymbolicLink()) {
+      try {
+        stats = statSync(path);
+      } catch {
+        warnings.push(`warning: skipped ${path}: a symbolic link to nothing`);
+        continue;
+      }
+    }
+    if (stats.isFile()) out.push(path);
+    else if (!stats.isDirectory()) {
+      warnings.push(`warning: skipped ${path}: ${kindOf(stats)}; only regular files are read from a folder`);
+    }
   }
 }
 
-/** The files behind the -f paths, in order, each once. A file named explicitly is read whatever its name. */
-export function expandPaths(paths: readonly string[]): string[] {
+/**
+ * The files behind the -f paths, in order, each once. A file named explicitly is read whatever its name
+ * and type: a FIFO or `-f <(kubectl get …)` is read as a stream, like stdin.
+ */
+export function expandPaths(paths: readonly string[], warnings: string[] = []): string[] {
   const files: string[] = [];
   const seen = new Set<string>();
   for (const path of paths) {
@@ -40,7 +76,7 @@ export function expandPaths(paths: readonly string[]): string[] {
     try {
       if (statSync(path).isDirectory()) {
         found = [];
-        walk(path, found);
+        walk(path, found, warnings);
         if (found.length === 0)
           throw new UsageError(`-f ${path}: no *.yaml, *.yml or *.json files in this folder`);
       } else {
@@ -63,37 +99,15 @@ export function expandPaths(paths: readonly string[]): string[] {
   return files;
 }
 
-function lineOf(text: string, line: number): string {
-  return text.split(/\r?\n/)[line - 1] ?? '';
-}
-
 function isListObject(value: Record<string, unknown>): boolean {
   const kind = value.kind;
   return typeof kind === 'string' && kind.endsWith('List') && Array.isArray(value.items);
 }
 
 /** Parses one file's text: every YAML document, and the items of every `kind: List`. */
-export function parseText(file: string, text: string): RawObject[] {
-  const objects: RawObject[] = [];
-  const lines = new LineCounter();
-  const documents = parseAllDocuments(text, {
-    merge: true,
-    prettyErrors: false,
-    uniqueKeys: true,
-    lineCounter: lines,
-  });
-  const list = Array.isArray(documents) ? documents : [];
-  list.forEach((doc, index) => {
+export function parseText(file: string, text: string, objects: RawObject[] = []): RawObject[] {
+  parseDocuments(file, text).forEach((value, index) => {
     const document = index + 1;
-    const error = doc.errors[0];
-    if (error) {
-      const pos = lines.linePos(error.pos[0]);
-      const message = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '');
-      throw new UsageError(
-        `${file}:${pos.line}:${pos.col}: unparsable YAML: ${message}\n    ${pos.line} | ${lineOf(text, pos.line)}`,
-      );
-    }
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
     if (value === null || value === undefined) return; // an empty document, e.g. after a trailing ---
     if (
       typeof value === 'object' &&
@@ -110,18 +124,28 @@ export function parseText(file: string, text: string): RawObject[] {
   return objects;
 }
 
-export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
+function tooMany(file: string, limits: InputLimits): UsageError {
+  return new UsageError(
+    `${file}: the input holds more than ${limits.maxObjects.toLocaleString('en-US')} objects (YAML documents ` +
+      'and List items); raise the limit with --max-objects if the memory allows (about 1 GB per 100,000 TeamsDevices)',
+  );
 }
 
-export async function loadInput(paths: readonly string[]): Promise<LoadedInput> {
-  const files = expandPaths(paths);
+export async function loadInput(
+  paths: readonly string[],
+  limits: InputLimits = DEFAULT_LIMITS,
+): Promise<LoadedInput> {
+  const warnings: string[] = [];
+  const files = expandPaths(paths, warnings);
   const objects: RawObject[] = [];
+  const budget = { left: limits.maxInputBytes, limit: limits.maxInputBytes };
   for (const file of files) {
-    const text = file === STDIN ? await readStdin() : readFileSync(file, 'utf8');
-    objects.push(...parseText(file === STDIN ? '<stdin>' : file, text));
+    const name = file === STDIN ? STDIN_NAME : file;
+    const text = await readInput(name, file === STDIN ? undefined : file, budget);
+    // Refused before parsing where the document markers already tell, so the parse cannot run out of memory.
+    if (objects.length + countDocumentMarkers(text) > limits.maxObjects + 1) throw tooMany(name, limits);
+    parseText(name, text, objects);
+    if (objects.length > limits.maxObjects) throw tooMany(name, limits);
   }
-  return { files: files.map((file) => (file === STDIN ? '<stdin>' : file)), objects };
+  return { files: files.map((file) => (file === STDIN ? STDIN_NAME : file)), objects, warnings };
 }

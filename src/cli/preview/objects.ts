@@ -15,8 +15,22 @@ export interface Identity {
   namespace?: string;
 }
 
+/** Names longer than this are cut in messages (the limit is 253; the rest of the message must show). */
+const NAME_COLUMNS = 80;
+
+function shown(name: string): string {
+  return name.length <= NAME_COLUMNS ? name : `${name.slice(0, NAME_COLUMNS)}…(${name.length} characters)`;
+}
+
 export function displayName(id: Identity): string {
-  return id.namespace === undefined ? `${id.kind} ${id.name}` : `${id.kind} ${id.namespace}/${id.name}`;
+  return id.namespace === undefined
+    ? `${id.kind} ${shown(id.name)}`
+    : `${id.kind} ${shown(id.namespace)}/${shown(id.name)}`;
+}
+
+/** One key per object, whatever the length of its name. */
+export function identityKey(id: Identity): string {
+  return `${id.kind}\n${id.namespace ?? ''}\n${id.name}`;
 }
 
 /** The prefix of every message about one object: `file: Kind ns/name (document n)`. */

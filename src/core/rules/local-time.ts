@@ -8,8 +8,12 @@
 import { IANAZone } from 'luxon';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../shared/instant.js';
 
-/** Offsets remembered per zone (one per UTC hour) before the memo starts over: about a year. */
-const MEMO_HOURS = 8_192;
+/**
+ * Offsets remembered per zone (one per UTC hour) before the memo starts over: about seven years, a few MB
+ * per zone. Less than the span a fleet's timeline sweeps (releases over a year, phase delays, a horizon)
+ * would empty it again and again, and every lookup would ask Intl.
+ */
+const MEMO_HOURS = 65_536;
 /** Zones remembered before the memo starts over. */
 const MEMO_ZONES = 1_024;
 /** An offset such as `+01:00` or `-0530`, which newer Intl APIs take as a zone: not an IANA name. */

@@ -130,12 +130,33 @@ function compareCode(a: Segment[] | null, b: Segment[] | null): number {
   return compareSegments(a, b);
 }
 
+/** Results per pair of versions: a fleet compares the same few catalog and running versions again and again. */
+const comparisons = new Map<string, Map<string, number>>();
+let comparisonCount = 0;
+const MEMO_COMPARISONS = 65_536;
+
 /** Negative when a is older than b, positive when newer, 0 when they are the same version. */
 export function compareVersions(a: string, b: string): number {
   if (a === b) return 0;
+  let byB = comparisons.get(a);
+  const known = byB?.get(b);
+  if (known !== undefined) return known;
   const x = parse(a);
   const y = parse(b);
-  return compareSegments(x.release, y.release) || comparePre(x.pre, y.pre) || compareCode(x.code, y.code);
+  const result =
+    compareSegments(x.release, y.release) || comparePre(x.pre, y.pre) || compareCode(x.code, y.code);
+  if (comparisonCount >= MEMO_COMPARISONS) {
+    comparisons.clear();
+    comparisonCount = 0;
+    byB = undefined;
+  }
+  if (!byB) {
+    byB = new Map();
+    comparisons.set(a, byB);
+  }
+  byB.set(b, result);
+  comparisonCount++;
+  return result;
 }
 
 export function sameVersion(a: string, b: string): boolean {

@@ -156,7 +156,37 @@ function weekdayIndex(day: number): number {
   return (((day + 3) % 7) + 7) % 7;
 }
 
+/**
+ * Compiled rules per rules object: devices that share a policy and a zone share one rules object
+ * (windowRules), and a timeline asks for the next allowed instant of each device several times. The parts
+ * are kept beside the result, so a rules object changed in place is compiled again.
+ */
+const compiledRules = new WeakMap<WindowRules, { parts: unknown[]; compiled: CompiledRules }>();
+
+function partsOf(rules: WindowRules): unknown[] {
+  const { days, start, end } = rules.businessHours;
+  return [
+    rules.zone,
+    rules.businessHours,
+    days,
+    days.length,
+    start,
+    end,
+    rules.blackouts,
+    rules.blackouts.length,
+  ];
+}
+
 function compile(rules: WindowRules): CompiledRules {
+  const parts = partsOf(rules);
+  const cached = compiledRules.get(rules);
+  if (cached?.parts.every((part, i) => part === parts[i])) return cached.compiled;
+  const compiled = compileRules(rules);
+  compiledRules.set(rules, { parts, compiled });
+  return compiled;
+}
+
+function compileRules(rules: WindowRules): CompiledRules {
   const { compiled, problems } = inspect(rules);
   const fatal = problems.filter((problem) => problem.fatal).map((problem) => problem.message);
   if (compiled === null || fatal.length > 0) {

@@ -50,6 +50,8 @@ export async function handleResource(
     throw name === undefined ? methodNotSupported(served.gr, method) : pathNotFound();
   }
 
+  // A read answers once the writes before it are stored or undone: no reader sees a write the disk refuses.
+  if (method === 'GET') await r.ctx.db.settled();
   if (name === undefined) {
     if (method === 'GET') return listObjects(r);
     if (method === 'POST') return createObject(r);

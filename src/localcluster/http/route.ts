@@ -16,6 +16,7 @@ export interface ResourceRoute {
 export type Route =
   | { kind: 'version' }
   | { kind: 'health' }
+  | { kind: 'ready' }
   | { kind: 'api' }
   | { kind: 'apis' }
   | { kind: 'group'; group: string }
@@ -27,7 +28,7 @@ export type Route =
   | { kind: 'notFound' };
 
 const NOT_FOUND: Route = { kind: 'notFound' };
-const HEALTH = new Set(['healthz', 'livez', 'readyz']);
+const HEALTH = new Set(['healthz', 'livez']);
 
 export function parseRoute(pathname: string): Route {
   let parts: string[];
@@ -42,6 +43,8 @@ export function parseRoute(pathname: string): Route {
   const [first, second, third] = parts;
   if (first === 'version' && parts.length === 1) return { kind: 'version' };
   if (first !== undefined && HEALTH.has(first)) return { kind: 'health' };
+  // Readiness also asks the store whether it can write (handlers/ready.ts).
+  if (first === 'readyz') return { kind: 'ready' };
   if (first === 'openapi' && second === 'v2' && parts.length === 2) return { kind: 'openapiV2' };
   if (first === 'openapi' && second === 'v3') {
     if (parts.length === 2) return { kind: 'openapiIndex' };

@@ -3,12 +3,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asApiError, pathNotFound, unauthorized } from '../errors.js';
 import type { ServerContext } from '../handlers/context.js';
 import type { DiscoveryHandler } from '../handlers/discovery.js';
+import { sendReadiness } from '../handlers/ready.js';
 import { handleResource } from '../handlers/resource.js';
 import { sendError } from './respond.js';
 import { parseRoute } from './route.js';
 
 /** Paths kube-apiserver serves to anyone (system:public-info-viewer). */
-const PUBLIC = new Set(['version', 'health']);
+const PUBLIC = new Set(['version', 'health', 'ready']);
 
 export function requestHandler(
   ctx: ServerContext,
@@ -37,6 +38,7 @@ export function requestHandler(
     try {
       const user = ctx.authenticator.authenticateHeader(req.headers.authorization);
       if (!PUBLIC.has(route.kind) && !user) throw unauthorized();
+      if (route.kind === 'ready') return done(sendReadiness(res, ctx.db.health()));
       if (discovery.handle(route, req, res)) return done();
       if (route.kind !== 'resource' || !user) throw pathNotFound();
       handleResource(ctx, req, res, route, query, user).then(

@@ -1,9 +1,11 @@
-// Snapshots of the whole store, written atomically: temp file, fsync, rename, fsync of the directory.
+// Snapshots of the whole store, written atomically: temp file (0600), fsync, rename, fsync of the directory.
+// A snapshot that cannot be written whole (a full disk) is removed and the log it would replace is kept.
 // See wal.ts for the format and why.
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Entry } from './entry.js';
-import { frame, fsyncDir, unframe } from './wal.js';
+import { StorageDamage } from './errors.js';
+import { FILE_MODE, frame, fsyncDir, unframe } from './wal.js';
 
 export const SNAPSHOT = 'snapshot.ndjson';
 const TEMP = 'snapshot.tmp';
@@ -18,23 +20,26 @@ export interface SnapshotSource {
 /** Writes the snapshot; resolves with its size in bytes once it is durable under its final name. */
 export async function writeSnapshot(dir: string, source: SnapshotSource): Promise<number> {
   const temp = join(dir, TEMP);
-  const handle = await open(temp, 'w');
+  const handle = await open(temp, 'w', FILE_MODE);
   let size = 0;
+  let written = false;
   try {
     let chunk = frame(JSON.stringify({ rv: source.rv, format: 1 }));
     for (const { resource, entry } of source.items) {
       chunk += frame(`{"r":${JSON.stringify(resource)},"o":${entry.json}}`);
       if (chunk.length >= CHUNK) {
         size += chunk.length;
-        await handle.write(chunk);
+        await handle.writeFile(chunk);
         chunk = '';
       }
     }
     size += chunk.length;
-    await handle.write(chunk);
+    await handle.writeFile(chunk);
     await handle.sync();
+    written = true;
   } finally {
     await handle.close();
+    if (!written) await rm(temp, { force: true });
   }
   await rename(temp, join(dir, SNAPSHOT));
   await fsyncDir(dir);
@@ -57,9 +62,10 @@ export async function readSnapshot(dir: string): Promise<LoadedSnapshot> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { rv: 0, records: [], bytes: 0 };
     throw error;
   }
+  const path = join(dir, SNAPSHOT);
   const reader = unframe(text);
   const first = reader.next();
-  if (first.done) throw new Error(`${SNAPSHOT} is corrupt: no header`);
+  if (first.done) throw new StorageDamage(path, 0, 'its header fails its checksum');
   const header = JSON.parse(first.value.json) as { rv: number };
   const records: Array<{ resource: string; json: string }> = [];
   let step = reader.next();
@@ -70,6 +76,9 @@ export async function readSnapshot(dir: string): Promise<LoadedSnapshot> {
     records.push({ resource: JSON.parse(line.slice(5, split)) as string, json: line.slice(split + 5, -1) });
     step = reader.next();
   }
-  if (step.value < text.length) throw new Error(`${SNAPSHOT} is corrupt at offset ${step.value}`);
+  if (step.value < text.length) {
+    const offset = Buffer.byteLength(text.slice(0, step.value));
+    throw new StorageDamage(path, offset, `record ${records.length + 1} fails its checksum`);
+  }
   return { rv: header.rv, records, bytes: text.length };
 }

@@ -119,6 +119,21 @@ export class Store {
     return { type: 'DELETED', resource, rv, entry: Entry.of(last, rv), old };
   }
 
+  /**
+   * Takes back a change the log could not store. Changes are undone newest first, so each finds the state
+   * it left; the counter is not moved back (a resourceVersion is never handed out twice).
+   */
+  undo(change: Change): void {
+    const { resource, entry, old } = change;
+    const current = this.get(resource, entry.namespace, entry.name);
+    if (change.type === 'DELETED') {
+      if (!current && old) this.insert(resource, old);
+    } else if (current === entry) {
+      if (old) this.insert(resource, old);
+      else this.drop(resource, entry);
+    }
+  }
+
   /** Replay: puts a stored entry without bumping the counter past its own resourceVersion. */
   load(resource: string, entry: Entry): void {
     this.insert(resource, entry);

@@ -1,13 +1,12 @@
 // Durability of the embedded control plane with a data directory: state survives a restart, a process
 // killed with SIGKILL in the middle of a burst of writes loses none that were acknowledged, and the log is
 // compacted into a snapshot without losing anything either.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { expect } from 'chai';
 import { type LocalCluster, startLocalCluster } from '../index.js';
+import { startChild } from './support/child-cluster.js';
 import { committedCrd } from './support/crds.js';
 
 const CM = '/api/v1/namespaces/default/configmaps';
@@ -20,24 +19,6 @@ async function call(cluster: { url: string; token: string }, method: string, pat
   });
   // biome-ignore lint/suspicious/noExplicitAny: assertions walk the JSON freely
   return { status: res.status, body: (await res.json()) as any };
-}
-
-/** The control plane alone in a child process, as `kill -9` needs. */
-function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string; token: string }> {
-  const script = `
-    import { startLocalCluster } from ${JSON.stringify(join(process.cwd(), 'src/localcluster/index.ts'))};
-    const cluster = await startLocalCluster({ tls: false, dataDir: ${JSON.stringify(dataDir)} });
-    console.log(JSON.stringify({ url: cluster.url, token: cluster.token }));
-  `;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the child exited with ${code} before it was ready`)));
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => {
-      resolve({ child, ...(JSON.parse(line) as { url: string; token: string }) });
-    });
-  });
 }
 
 describe('localcluster store durability', () => {

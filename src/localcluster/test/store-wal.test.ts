@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { Store } from '../store/store.js';
 import { frame, listSegments, readSegment, segmentName, WriteAheadLog } from '../store/wal.js';
+import { FaultyDisk } from './support/faulty-disk.js';
 
 describe('localcluster write-ahead log', () => {
   let dir: string;
@@ -35,10 +36,42 @@ describe('localcluster write-ahead log', () => {
     expect(readFileSync(path, 'utf8')).to.equal(frame('{"rv":1}') + frame('{"rv":2}'));
   });
 
-  it('should stop at a line whose checksum does not match', async () => {
+  it('should refuse a line whose checksum does not match when a valid record follows it, changing nothing', async () => {
     const path = join(dir, segmentName(1));
-    appendFileSync(path, `${frame('{"rv":1}')}00000000\t{"rv":2}\n${frame('{"rv":3}')}`);
-    expect(await readSegment(path)).to.deep.equal(['{"rv":1}']);
+    const text = `${frame('{"rv":1}')}00000000\t{"rv":2}\n${frame('{"rv":3}')}`;
+    appendFileSync(path, text);
+    const error = await readSegment(path).catch((e: unknown) => e);
+    expect(String(error)).to.include(`${path} is damaged at byte ${frame('{"rv":1}').length}`);
+    expect(readFileSync(path, 'utf8')).to.equal(text);
+  });
+
+  it('should refuse an incomplete last line in a segment that is not the last one', async () => {
+    const path = join(dir, segmentName(1));
+    appendFileSync(path, frame('{"rv":1}') + frame('{"rv":2}').slice(0, 12));
+    const error = await readSegment(path, false).catch((e: unknown) => e);
+    expect(String(error)).to.match(/is damaged at byte 18: record 2 is incomplete/);
+  });
+
+  it('should fail a write the disk took only part of with everything queued behind it, undone newest first, and write the next one once there is room', async () => {
+    const disk = new FaultyDisk();
+    const wal = await WriteAheadLog.create(dir, 1, disk.open);
+    await wal.append('{"rv":1}');
+    disk.room = 5;
+    const undone: number[] = [];
+    const results = await Promise.allSettled(
+      [2, 3, 4].map((rv) => wal.append(`{"rv":${rv}}`, () => undone.push(rv))),
+    );
+    expect(results.map((r) => r.status)).to.deep.equal(['rejected', 'rejected', 'rejected']);
+    expect(undone).to.deep.equal([4, 3, 2]);
+    expect(wal.lastError).to.have.property('code', 'ENOSPC');
+    expect(readFileSync(join(dir, segmentName(1)), 'utf8'), 'the partial write is cut').to.equal(
+      frame('{"rv":1}'),
+    );
+    disk.room = Number.POSITIVE_INFINITY;
+    await wal.append('{"rv":5}');
+    expect(wal.lastError).to.equal(undefined);
+    await wal.close();
+    expect(await readSegment(join(dir, segmentName(1)))).to.deep.equal(['{"rv":1}', '{"rv":5}']);
   });
 
   it('should write the records appended after a rotation to the next segment', async () => {
