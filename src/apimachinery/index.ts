@@ -13,7 +13,12 @@ export {
   compileSchema,
   type FieldCause,
   formatInvalidMessage,
+  type GoStruct,
+  type GoType,
+  goTypeError,
+  objectMetaTypeError,
   type SchemaValidator,
+  validateMetadataFields,
   validateObjectMeta,
   validateObjectName,
 } from './validation/index.js';

@@ -9,6 +9,7 @@ import { startOperator } from '../operator/operator.js';
 import { AcceleratedClock, type Clock, RealClock } from '../runtime/clock.js';
 import type { StopReason } from '../runtime/manager.js';
 import { OperatorMetrics } from '../runtime/metrics.js';
+import { safeLogger } from '../runtime/safe-logger.js';
 
 const PREFIX = 'teams-device-operator run';
 
@@ -60,12 +61,9 @@ export async function main(
     return 0;
   }
 
-  const logger = pino({
-    level: config.logLevel,
-    base: { component: 'teams-device-operator' },
-    // redactConfig already hides it; this keeps a config logged whole by mistake from showing it either.
-    redact: { paths: ['config.mqtt.password', 'mqtt.password', 'password'], censor: 'REDACTED' },
-  });
+  // redactConfig already hides the MQTT password; safeLogger keeps it, tokens and URL credentials out of
+  // every line, even of a config or an error logged whole by mistake.
+  const logger = safeLogger(pino({ level: config.logLevel, base: { component: 'teams-device-operator' } }));
   const clock = operatorClock(config);
   // A file the flags name that cannot be read is a usage problem: reported before anything else can fail.
   let mqttSecrets: MqttSecrets | undefined;

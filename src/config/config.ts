@@ -5,6 +5,7 @@ import { delimiter, join } from 'node:path';
 import { deepFreeze } from '@teams-device-operator/apimachinery';
 import { DEFAULT_PROGRESS_INTERVAL_MS } from '../core/device/progress.js';
 import { DEFAULT_KEEPALIVE_SECONDS, DEFAULT_MAX_IN_FLIGHT_PER_PROXY } from '../transport/mqtt/options.js';
+import { type BindAddress, LOOPBACK, parseBindAddress } from './bind-address.js';
 import { type FlagDoc, mqttUrlProblem, readFlags, renderFlagHelp } from './flags.js';
 
 export const TRANSPORTS = ['memory', 'mqtt'] as const;
@@ -29,6 +30,10 @@ export interface Config {
   mqtt: MqttConfig;
   metricsPort: number;
   healthPort: number;
+  /** Interface of /metrics ('' : every interface). Default loopback; in a pod, 0.0.0.0. */
+  metricsHost: string;
+  /** Interface of /healthz and /readyz ('' : every interface). Default loopback; in a pod, 0.0.0.0. */
+  healthHost: string;
   leaderElect: boolean;
   leaseNamespace: string;
   leaseName: string;
@@ -78,6 +83,9 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_LEASE_NAME = 'teams-device-operator';
+
+export const DEFAULT_METRICS_PORT = 8080;
+export const DEFAULT_HEALTH_PORT = 8081;
 
 /** MQTT client ids that every broker accepts; no wildcard or topic characters. */
 const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -168,16 +176,28 @@ const FLAGS: readonly FlagDoc[] = [
     help: 'commands sent to one proxy and not yet answered, at most; keep it below the broker queue limit (mosquitto: max_queued_messages, 1000)',
   },
   {
+    name: 'metrics-bind-address',
+    arg: 'HOST:PORT',
+    default: `${LOOPBACK}:${DEFAULT_METRICS_PORT}`,
+    help: 'where Prometheus /metrics listens (":8080" or "0.0.0.0:8080": every interface, as in a pod; port 0: any free port)',
+  },
+  {
+    name: 'health-probe-bind-address',
+    arg: 'HOST:PORT',
+    default: `${LOOPBACK}:${DEFAULT_HEALTH_PORT}`,
+    help: 'where /healthz and /readyz listen (may equal --metrics-bind-address; a pod needs 0.0.0.0 for kubelet probes)',
+  },
+  {
     name: 'metrics-port',
     arg: 'PORT',
-    default: '8080',
-    help: 'port of Prometheus /metrics (0: any free port)',
+    default: String(DEFAULT_METRICS_PORT),
+    help: 'the port of --metrics-bind-address alone, on its default host (0: any free port)',
   },
   {
     name: 'health-port',
     arg: 'PORT',
-    default: '8081',
-    help: 'port of /healthz and /readyz (0: any free port; may equal --metrics-port)',
+    default: String(DEFAULT_HEALTH_PORT),
+    help: 'the port of --health-probe-bind-address alone, on its default host (0: any free port)',
   },
   {
     name: 'leader-elect',
@@ -279,8 +299,14 @@ export function parseConfig(argv: readonly string[], env: Env): Readonly<Config>
     if (problem) problems.push(`--mqtt-url: ${problem}`);
   }
 
-  const metricsPort = port('metrics-port', flag('metrics-port') ?? '8080', problems);
-  const healthPort = port('health-port', flag('health-port') ?? '8081', problems);
+  const metrics = listenAddress('metrics-bind-address', 'metrics-port', DEFAULT_METRICS_PORT, flag, problems);
+  const health = listenAddress(
+    'health-probe-bind-address',
+    'health-port',
+    DEFAULT_HEALTH_PORT,
+    flag,
+    problems,
+  );
 
   // Leader election.
   const leaderElect = given.get('leader-elect') === 'true';
@@ -336,8 +362,10 @@ export function parseConfig(argv: readonly string[], env: Env): Readonly<Config>
     transport,
     mqttUrl,
     mqtt,
-    metricsPort,
-    healthPort,
+    metricsPort: metrics.port,
+    healthPort: health.port,
+    metricsHost: metrics.host,
+    healthHost: health.host,
     leaderElect,
     leaseNamespace,
     leaseName,
@@ -453,6 +481,29 @@ function port(name: string, text: string, problems: string[]): number {
     return 0;
   }
   return value;
+}
+
+/** A listener from its HOST:PORT flag, or from its port-only flag on the loopback host; not both. */
+function listenAddress(
+  addressFlag: string,
+  portFlag: string,
+  defaultPort: number,
+  flag: (name: string) => string | undefined,
+  problems: string[],
+): BindAddress {
+  const address = flag(addressFlag);
+  const portOnly = flag(portFlag);
+  if (address !== undefined && portOnly !== undefined) {
+    problems.push(`--${portFlag}: give either --${addressFlag} or --${portFlag}, not both`);
+  }
+  if (address === undefined)
+    return { host: LOOPBACK, port: port(portFlag, portOnly ?? String(defaultPort), problems) };
+  const parsed = parseBindAddress(address);
+  if (typeof parsed === 'string') {
+    problems.push(`--${addressFlag}: ${parsed}`);
+    return { host: LOOPBACK, port: 0 };
+  }
+  return parsed;
 }
 
 function isDnsLabel(value: string): boolean {

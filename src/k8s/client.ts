@@ -2,10 +2,15 @@
 // Watch, requests sent through NodeHttpLibrary (http-library.ts), and plain JSON objects in and out. Objects
 // stay as the server sent them (string timestamps, unknown fields kept), the same whether they come from a
 // list, a watch or a write, unlike the typed APIs, which turn timestamps of built-in kinds into Date objects.
+// A 401 makes the client read its credentials again (`reload`: the kubeconfig file, the service-account
+// token file), as client-go does, and retry once with them when they changed: an API server restarted with
+// a new token, or a rotated token, is not 401 forever. Whether the server answers is kept in `reachability`.
 import { HttpMethod, type KubeConfig, RequestContext, Watch } from '@kubernetes/client-node';
-import { ApiError, type ApiStatus } from './errors.js';
+import { ApiError, type ApiStatus, statusCodeOf } from './errors.js';
 import { NodeHttpLibrary } from './http-library.js';
 import type { KubeList, KubeObject } from './object.js';
+import { Reachability } from './reachability.js';
+import { redactError } from './redact.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -29,6 +34,8 @@ export interface KubeClientOptions {
   userAgent?: string;
   /** fieldManager query parameter of writes (POST, PUT, PATCH) that set none; default DEFAULT_CLIENT_NAME. */
   fieldManager?: string;
+  /** The configuration read again from where it came from; called on a 401 (default: never re-read). */
+  reload?: () => KubeConfig;
 }
 
 const FIELD_MANAGED: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
@@ -37,12 +44,41 @@ export class KubeClient {
   readonly kubeConfig: KubeConfig;
   readonly userAgent: string;
   readonly fieldManager: string;
+  /** Whether the API server answers (see reachability.ts). */
+  readonly reachability = new Reachability();
   private readonly http = new NodeHttpLibrary();
+  private readonly reload: (() => KubeConfig) | undefined;
 
   constructor(kubeConfig: KubeConfig, options: KubeClientOptions = {}) {
     this.kubeConfig = kubeConfig;
     this.userAgent = options.userAgent ?? DEFAULT_CLIENT_NAME;
     this.fieldManager = options.fieldManager ?? DEFAULT_CLIENT_NAME;
+    this.reload = options.reload;
+  }
+
+  /**
+   * Reads the credentials again and takes them in place (so watches opened later use them too). True when
+   * they changed; false when they are the same or cannot be read (the 401 stands).
+   */
+  refreshCredentials(): boolean {
+    if (!this.reload) return false;
+    let fresh: KubeConfig;
+    try {
+      fresh = this.reload();
+    } catch {
+      return false;
+    }
+    const same =
+      JSON.stringify([fresh.users, fresh.clusters, fresh.currentContext]) ===
+      JSON.stringify([this.kubeConfig.users, this.kubeConfig.clusters, this.kubeConfig.currentContext]);
+    if (same) return false;
+    this.kubeConfig.loadFromOptions({
+      clusters: fresh.clusters,
+      users: fresh.users,
+      contexts: fresh.contexts,
+      currentContext: fresh.currentContext,
+    });
+    return true;
   }
 
   /** The API server URL of the current context. */
@@ -54,6 +90,37 @@ export class KubeClient {
 
   /** One API call; resolves to the parsed JSON body, rejects with ApiError for a non-2xx answer. */
   async request<T>(method: keyof typeof HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
+    try {
+      const result = await this.requestOnce<T>(method, path, options);
+      this.reachability.answered();
+      return result;
+    } catch (err) {
+      if (statusCodeOf(err) === 401 && this.refreshCredentials()) {
+        try {
+          const result = await this.requestOnce<T>(method, path, options);
+          this.reachability.answered();
+          return result;
+        } catch (retried) {
+          this.reached(retried);
+          throw redactError(retried);
+        }
+      }
+      this.reached(err);
+      throw redactError(err);
+    }
+  }
+
+  /** Records what a failed request says about the server: an ApiError other than 401 is an answer. */
+  private reached(err: unknown): void {
+    if (err instanceof ApiError && err.statusCode !== 401) this.reachability.answered();
+    else this.reachability.failed(err);
+  }
+
+  private async requestOnce<T>(
+    method: keyof typeof HttpMethod,
+    path: string,
+    options: RequestOptions,
+  ): Promise<T> {
     const ctx = new RequestContext(this.server + path, HttpMethod[method]);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) ctx.setQueryParam(key, String(value));
@@ -118,12 +185,32 @@ export class KubeClient {
     onEvent: (type: WatchEventType, object: KubeObject & Record<string, unknown>) => void,
     onDone: (err: unknown) => void,
   ): Promise<AbortController> {
-    return new Watch(this.kubeConfig).watch(
-      path,
-      query,
-      (type: string, object: KubeObject & Record<string, unknown>) => onEvent(type as WatchEventType, object),
-      onDone,
-    );
+    let answered = false;
+    return new Watch(this.kubeConfig)
+      .watch(
+        path,
+        query,
+        (type: string, object: KubeObject & Record<string, unknown>) => {
+          if (!answered) {
+            answered = true;
+            this.reachability.answered();
+          }
+          onEvent(type as WatchEventType, object);
+        },
+        (err: unknown) => {
+          if (err) {
+            redactError(err);
+            // The watch's next attempt goes out with the credentials as they are now.
+            if (statusCodeOf(err) === 401) this.refreshCredentials();
+            this.reached(err);
+          }
+          onDone(err);
+        },
+      )
+      .catch((err: unknown) => {
+        this.reached(err);
+        throw redactError(err);
+      });
   }
 }
 

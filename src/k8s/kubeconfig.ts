@@ -1,5 +1,5 @@
 // The client-node KubeConfig the parsed config points at.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Config } from '../config/config.js';
 
@@ -27,4 +27,28 @@ export function loadKubeConfig(source: Config['kubeconfig']): KubeConfig {
     kc.mergeConfig(more);
   }
   return kc;
+}
+
+/**
+ * The configuration of `source` read again, for a retry after 401: the kubeconfig files as they are now,
+ * and a token file (the in-cluster service-account token) read now rather than from client-node's cache,
+ * which keeps a token file's content up to 60 s.
+ */
+export function reloadKubeConfig(source: Config['kubeconfig']): KubeConfig {
+  const kc = loadKubeConfig(source);
+  const users = kc.users.map((user) => {
+    const tokenFile = (user.authProvider as { config?: { tokenFile?: unknown } } | undefined)?.config
+      ?.tokenFile;
+    if (typeof tokenFile !== 'string') return user;
+    const { authProvider: _cached, ...rest } = user;
+    return { ...rest, token: readFileSync(tokenFile, 'utf8').trim() };
+  });
+  const fresh = new KubeConfig();
+  fresh.loadFromOptions({
+    clusters: kc.clusters,
+    users,
+    contexts: kc.contexts,
+    currentContext: kc.currentContext,
+  });
+  return fresh;
 }

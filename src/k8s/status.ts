@@ -1,5 +1,6 @@
 // Writing /status: a merge patch of only what changed, and no request at all when nothing did.
 
+import { garbageStatusFields } from '../api/v1alpha1/decode.js';
 import type { KubeClient } from './client.js';
 import { mergePatchDiff } from './json.js';
 import type { KubeObject } from './object.js';
@@ -27,7 +28,8 @@ export interface PatchStatusResult<T> {
 /**
  * Makes `obj.status` equal `status` with a merge patch to the status subresource holding only the
  * difference (removed fields as null), compared against `obj` (the cached object). Nothing is sent when
- * they are equal, so reconciling an unchanged object writes nothing and triggers no watch event.
+ * they are equal, so reconciling an unchanged object writes nothing and triggers no watch event. Fields the
+ * cache's decoder dropped as garbage (src/api/v1alpha1/decode.ts) and `status` does not set are cleared.
  */
 export async function patchStatus<T extends WithStatus<object>>(
   client: KubeClient,
@@ -35,10 +37,11 @@ export async function patchStatus<T extends WithStatus<object>>(
   status: NonNullable<T['status']>,
   options: PatchStatusOptions = {},
 ): Promise<PatchStatusResult<T>> {
-  const diff = mergePatchDiff(
-    obj.status as Record<string, unknown> | undefined,
-    status as unknown as Record<string, unknown>,
-  );
+  const desired = status as unknown as Record<string, unknown>;
+  const garbage = garbageStatusFields(obj.status).filter((field) => desired[field] === undefined);
+  const changed = mergePatchDiff(obj.status as Record<string, unknown> | undefined, desired);
+  const diff =
+    garbage.length === 0 ? changed : { ...Object.fromEntries(garbage.map((f) => [f, null])), ...changed };
   if (!diff) return { patched: false, object: obj };
   const resource = options.resource ?? resourceOf(obj);
   const path = resourcePath(resource, {

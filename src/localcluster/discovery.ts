@@ -103,8 +103,9 @@ export function apiGroupDocument(types: ResourceType[], group: string): object |
   return info ? { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(info) } : undefined;
 }
 
-/** namespaces/finalize takes only PUT; status and scale are read and written. */
+/** namespaces/finalize takes only PUT, pods/log only GET; status and scale are read and written. */
 function subresourceVerbs(subresource: string): string[] {
+  if (subresource === 'log') return ['get'];
   return subresource === 'finalize' ? ['update'] : ['get', 'patch', 'update'];
 }
 

@@ -119,6 +119,22 @@ export function expired(message: string): ApiError {
   return new ApiError(410, 'Expired', message);
 }
 
+/**
+ * 504 for a list or watch from a resourceVersion the server has not reached (storage's
+ * NewTooLargeResourceVersionError): client-go and client-node relist on it rather than wait.
+ */
+export function tooLargeResourceVersion(requested: string, current: number): ApiError {
+  return new ApiError(
+    504,
+    'Timeout',
+    `Timeout: Too large resource version: ${requested}, current: ${current}`,
+    {
+      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+      retryAfterSeconds: 1,
+    },
+  );
+}
+
 export function tooLarge(): ApiError {
   return new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
 }

@@ -13,18 +13,21 @@ import { REVIEWS } from './auth/reviews.js';
 import { BUILTIN_BEHAVIORS } from './builtin/behaviors.js';
 import { EVENTS_V1_CONVERSION } from './builtin/events.js';
 import { BUILTIN_TYPES } from './builtin/types.js';
-import type { Controller } from './controllers/controller.js';
+import type { Controller, ControllerContext } from './controllers/controller.js';
 import { CrdController } from './controllers/crd.js';
 import { DeploymentController } from './controllers/deployment.js';
 import { EventReaper } from './controllers/events.js';
 import { GarbageCollector } from './controllers/gc.js';
 import { NamespaceController } from './controllers/namespace.js';
+import { PodController, podHost } from './controllers/pods.js';
 import { ReplicaSetController } from './controllers/replicaset.js';
 import { CRD_BEHAVIOR } from './crd/behavior.js';
 import type { ServerContext } from './handlers/context.js';
 import { DiscoveryHandler } from './handlers/discovery.js';
-import { requestHandler } from './http/server.js';
+import { answerClientError, requestHandler } from './http/server.js';
 import { clientHost, renderKubeconfig } from './kubeconfig.js';
+import type { LocalPodsOptions } from './pods/options.js';
+import { LocalPodRunner } from './pods/runner.js';
 import { Registry, storageKey } from './registry.js';
 import { ObjectApi } from './rest/objects.js';
 import { Database } from './store/database.js';
@@ -32,6 +35,7 @@ import type { OpenLogFile } from './store/wal.js';
 import { selfSignedCertificate } from './tls.js';
 
 export { type DroppingDestination, droppingDestination } from './log-destination.js';
+export type { LocalCommand, LocalContainer, LocalPodsOptions } from './pods/options.js';
 export { StorageDamage } from './store/errors.js';
 export { DataDirInUse } from './store/lock.js';
 export type { LogFile, OpenLogFile } from './store/wal.js';
@@ -64,6 +68,8 @@ export interface LocalClusterOptions {
   openLogFile?: OpenLogFile;
   /** The clock of server-set times (creationTimestamp, deletionTimestamp, conditions, Event expiry). */
   now?: () => Date;
+  /** Run the Pods whose containers all use a local image as processes here (pods/options.ts); default off. */
+  localPods?: LocalPodsOptions;
 }
 
 export interface LocalCluster {
@@ -74,6 +80,8 @@ export interface LocalCluster {
   /** A kubeconfig (YAML) for kubectl, helm and @kubernetes/client-node. */
   kubeconfig(): string;
   stop(): Promise<void>;
+  /** The pids of the local pods' processes (empty without localPods). */
+  podPids(): number[];
   /** Forgets the watch history: a watch from an older resourceVersion then gets 410 Expired (tests). */
   compactHistory(): void;
 }
@@ -114,8 +122,16 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   });
   const registry = builtinRegistry();
   const api = new ObjectApi(db, registry, now);
-  const controllerContext = { api, logger: logger.child({ component: 'controllers' }) };
+  const controllerContext: ControllerContext = { api, logger: logger.child({ component: 'controllers' }) };
+  const pods =
+    options.localPods &&
+    new LocalPodRunner(
+      { logger: logger.child({ component: 'pods' }), ...options.localPods },
+      podHost(controllerContext),
+    );
+  if (pods) controllerContext.localPods = pods;
   const controllers: Controller[] = [
+    ...(pods ? [new PodController(controllerContext, pods)] : []),
     new CrdController(controllerContext),
     new NamespaceController(controllerContext),
     new GarbageCollector(controllerContext),
@@ -129,6 +145,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   for (const controller of controllers) controller.start?.();
 
   const ctx: ServerContext = { api, db, registry, logger, authenticator: new TokenAuthenticator(token) };
+  if (pods) ctx.podLogs = pods;
   let address = '';
   const discovery = new DiscoveryHandler(registry, () => address);
   const handler = requestHandler(ctx, discovery);
@@ -136,6 +153,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const server: Server = cert
     ? createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, handler)
     : createHttpServer(handler);
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 65_000;
   server.requestTimeout = 0;
@@ -155,6 +173,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     });
   } catch (error) {
     for (const controller of controllers) controller.stop?.();
+    await pods?.stop();
     await db.close();
     throw error;
   }
@@ -181,10 +200,12 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
     kubeconfig: () => kubeconfig,
     compactHistory: () => db.hub.compact(),
+    podPids: () => pods?.pids() ?? [],
     stop() {
       stopping ??= (async () => {
         clearInterval(bookmarks);
         for (const controller of controllers) controller.stop?.();
+        await pods?.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const res of responses) if (!res.writableEnded) res.end();
         server.closeIdleConnections();

@@ -9,7 +9,7 @@ import { type AgentOptions, Agent as HttpsAgent } from 'node:https';
 import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import type { Config } from '../config/config.js';
 import { KubeClient } from '../k8s/client.js';
-import { loadKubeConfig } from '../k8s/kubeconfig.js';
+import { loadKubeConfig, reloadKubeConfig } from '../k8s/kubeconfig.js';
 
 /** Connections kept open to the API server at most (requests beyond wait for one). */
 export const MAX_SOCKETS = 32;
@@ -67,6 +67,9 @@ export function withKeepAlive(source: KubeConfig, maxSockets = MAX_SOCKETS): Kub
   return kc;
 }
 
+/** The operator's client: keep-alive connections, and its credentials read again on a 401. */
 export function clientFromConfig(config: Pick<Config, 'kubeconfig'>): KubeClient {
-  return new KubeClient(withKeepAlive(loadKubeConfig(config.kubeconfig)));
+  return new KubeClient(withKeepAlive(loadKubeConfig(config.kubeconfig)), {
+    reload: () => reloadKubeConfig(config.kubeconfig),
+  });
 }

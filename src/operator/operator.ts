@@ -9,16 +9,20 @@ import type { MqttSecrets } from '../config/mqtt-files.js';
 import type { ControllerFactory, OperatorContext, OperatorInformers } from '../controllers/types.js';
 import type { KubeClient } from '../k8s/client.js';
 import { EventRecorder } from '../k8s/events.js';
+import type { KubeObject } from '../k8s/object.js';
 import { type Clock, RealClock } from '../runtime/clock.js';
 import type { Controller } from '../runtime/controller.js';
+import type { Informer } from '../runtime/informer.js';
 import { Manager, type ManagerOptions, type StopReason } from '../runtime/manager.js';
 import { OperatorMetrics } from '../runtime/metrics.js';
+import { safeLogger } from '../runtime/safe-logger.js';
 import { createTransport } from '../transport/factory.js';
 import type { MemoryTransport } from '../transport/memory.js';
 import { registerTransportMetrics } from '../transport/metrics.js';
 import type { DeviceTransport } from '../transport/types.js';
 import { CONTROLLERS, registerControllers } from './controllers.js';
 import { createInformers } from './informers.js';
+import { invalidObjectReporter } from './invalid-objects.js';
 import { clientFromConfig } from './kube.js';
 
 /** The name the operator reports in Events and logs. */
@@ -48,7 +52,7 @@ export interface OperatorOptions {
   metrics?: OperatorMetrics;
   /** Leader-election identity; default <instanceName or hostname>_<random>. */
   identity?: string;
-  /** Interface of the probe and metrics servers; default all. */
+  /** Interface of the probe and metrics servers, over config.healthHost/metricsHost (default loopback). */
   host?: string;
   /** Leader election timings (tests). */
   leaderElection?: ManagerOptions['leaderElection'];
@@ -78,7 +82,8 @@ export interface Operator {
  */
 export async function startOperator(options: OperatorOptions): Promise<Operator> {
   const { config } = options;
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  // Whatever logger it is given, nothing it logs shows a credential (a token inside a URL, a header).
+  const logger = safeLogger(options.logger ?? pino({ level: config.logLevel }));
   const clock = options.clock ?? new RealClock();
   const wallClock = options.wallClock ?? new RealClock();
   const client = options.client ?? clientFromConfig(config);
@@ -153,6 +158,21 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     },
   });
   controllers = registerControllers(manager, context, options.controllers ?? CONTROLLERS);
+  manager.add(
+    invalidObjectReporter({
+      client,
+      recorder,
+      clock,
+      logger,
+      informers: [
+        informers.devices,
+        informers.releases,
+        informers.plans,
+        informers.policies,
+        informers.pools,
+      ] as unknown as Informer<KubeObject>[],
+    }),
+  );
 
   if (options.signals) {
     const removeSignalHandlers = manager.handleSignals(options.signals);

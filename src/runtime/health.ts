@@ -14,7 +14,7 @@ export interface Check {
 
 export interface ProbeServerOptions {
   port: number;
-  /** Default: all interfaces (kubelet probes the pod IP). */
+  /** '' or absent: every interface (kubelet probes the pod IP, so a pod passes 0.0.0.0). */
   host?: string;
   healthz?: readonly Check[];
   readyz?: readonly Check[];
@@ -26,6 +26,8 @@ export class ProbeServer {
   private constructor(
     private readonly server: Server,
     readonly port: number,
+    /** The interface it listens on, as the OS reports it ("127.0.0.1", "::"). */
+    readonly host: string,
   ) {}
 
   static async start(options: ProbeServerOptions): Promise<ProbeServer> {
@@ -39,12 +41,13 @@ export class ProbeServer {
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port, options.host, () => {
+      server.listen(options.port, options.host || undefined, () => {
         server.off('error', reject);
         resolve();
       });
     });
-    return new ProbeServer(server, (server.address() as AddressInfo).port);
+    const address = server.address() as AddressInfo;
+    return new ProbeServer(server, address.port, address.address);
   }
 
   async close(): Promise<void> {

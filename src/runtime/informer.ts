@@ -4,11 +4,17 @@
 // - a watch the server ends (or that stays quiet past its timeout) is resumed from the last resourceVersion;
 // - 410 Gone (history compacted) relists at once; any other error restarts with exponential backoff
 //   (800 ms doubling to 30 s) on the clock, forever, until stop();
-// - hasSynced() is true once the first list is in the cache.
+// - hasSynced() is true once the first list is in the cache;
+// - with a `decode`, an object that does not decode is kept out of the cache (listers and indexes see only
+//   decoded objects) and reported to the handlers' `invalid`; an indexer that throws indexes nothing;
+// - a watch event that cannot be applied, or a handler that throws, is logged with the object's kind and
+//   name and makes the informer relist, so the cache is rebuilt from the server rather than left half
+//   updated; a delete always removes the object from the cache.
 // Built on client-node's Watch and a plain JSON list (src/k8s/client.ts) rather than its ListWatch, which
 // stops for good on the first error and does not say when it has synced.
 
 import pino, { type Logger } from 'pino';
+import type { DecodeResult } from '../api/v1alpha1/decode.js';
 import { namespacedKey, objectKey } from '../api/v1alpha1/keys.js';
 import type { KubeClient, Query, WatchEventType } from '../k8s/client.js';
 import { ApiError, isGone } from '../k8s/errors.js';
@@ -26,6 +32,8 @@ export interface EventHandlers<T> {
   add?(obj: T): void;
   update?(oldObj: T, newObj: T): void;
   delete?(obj: T): void;
+  /** An object the informer's decode refused (it is not in the cache), with the problem naming the field. */
+  invalid?(obj: T, problem: string): void;
 }
 
 /** Handlers that queue the key of each object seen (or the keys `map` returns for it). */
@@ -81,6 +89,17 @@ export interface InformerOptions<T> {
    * apply bookkeeping no controller reads, and often the largest part of an object. Pass `(o) => o` to keep it.
    */
   transform?: (obj: T) => T;
+  /**
+   * Applied after transform: the object the cache holds, or the problem that keeps it out (reported to
+   * the handlers' `invalid`). Default: every object is taken as it is.
+   */
+  decode?: (obj: T) => DecodeResult<T>;
+}
+
+/** An object kept out of the cache, and why. */
+export interface InvalidObject<T> {
+  object: T;
+  problem: string;
 }
 
 /**
@@ -153,10 +172,16 @@ export class Informer<T extends KubeObject> {
   private readonly maxBackoffMs: number;
   private readonly pageSize: number;
   private readonly transform: (obj: T) => T;
+  private readonly decode: ((obj: T) => DecodeResult<T>) | undefined;
 
   private readonly store = new Map<string, T>();
+  private readonly invalid = new Map<string, InvalidObject<T>>();
   private readonly indexers: Record<string, IndexFunc<T>>;
   private readonly indexes = new Map<string, Map<string, Set<string>>>();
+  /** The index values each cached object was filed under, so unfiling never asks an indexer again. */
+  private readonly filed = new Map<string, Array<[string, readonly string[]]>>();
+  /** A handler failed or an event could not be applied: the next loop relists. */
+  private relistRequested = false;
   private readonly handlers = new Set<EventHandlers<T>>();
 
   private resourceVersion = '';
@@ -190,6 +215,7 @@ export class Informer<T extends KubeObject> {
     this.maxBackoffMs = options.backoff?.maxMs ?? 30_000;
     this.pageSize = options.pageSize ?? 500;
     this.transform = options.transform ?? dropManagedFields;
+    this.decode = options.decode;
     this.indexers = { namespace: (obj) => [obj.metadata?.namespace ?? ''], ...options.indexers };
     for (const name of Object.keys(this.indexers)) this.indexes.set(name, new Map());
   }
@@ -198,6 +224,7 @@ export class Informer<T extends KubeObject> {
   addEventHandler(handlers: EventHandlers<T>): () => void {
     this.handlers.add(handlers);
     for (const obj of this.store.values()) this.call(handlers, 'add', obj);
+    for (const { object, problem } of this.invalid.values()) this.callInvalid(handlers, object, problem);
     return () => this.handlers.delete(handlers);
   }
 
@@ -255,6 +282,11 @@ export class Informer<T extends KubeObject> {
     return [...this.store.keys()];
   }
 
+  /** Objects the decode kept out of the cache, with their problems. */
+  invalidObjects(): InvalidObject<T>[] {
+    return [...this.invalid.values()];
+  }
+
   /** The resourceVersion the next watch resumes from ('' before the first list or after a 410). */
   lastSyncResourceVersion(): string {
     return this.resourceVersion;
@@ -276,7 +308,7 @@ export class Informer<T extends KubeObject> {
     while (!signal.aborted) {
       let wait = false;
       try {
-        if (!this.resourceVersion) await this.relist(signal);
+        if (!this.resourceVersion || this.relistRequested) await this.relist(signal);
         const progressed = await this.watchOnce(signal);
         if (progressed) {
           backoffMs = this.initialBackoffMs;
@@ -315,6 +347,7 @@ export class Informer<T extends KubeObject> {
 
   private async relist(signal: AbortSignal): Promise<void> {
     this.state = 'listing';
+    this.relistRequested = false;
     const items: T[] = [];
     let resourceVersion = '';
     let continueToken: string | undefined;
@@ -324,7 +357,10 @@ export class Informer<T extends KubeObject> {
         { ...this.selectors, limit: this.pageSize, continue: continueToken },
         signal,
       );
-      for (const item of page.items ?? []) items.push(this.withTypeMeta(item));
+      for (const item of page.items ?? []) {
+        const obj = this.prepare(item);
+        if (obj) items.push(obj);
+      }
       const meta = (page.metadata ?? {}) as { resourceVersion?: string; continue?: string };
       resourceVersion = meta.resourceVersion ?? '';
       continueToken = meta.continue || undefined;
@@ -343,7 +379,8 @@ export class Informer<T extends KubeObject> {
       this.remove(key);
       this.emit('delete', old);
     }
-    for (const [key, obj] of fresh) this.upsert(key, obj);
+    for (const key of this.invalid.keys()) if (!fresh.has(key)) this.invalid.delete(key);
+    for (const [key, obj] of fresh) this.admit(key, obj);
     this.resourceVersion = resourceVersion;
     this.log.debug({ items: items.length, resourceVersion }, 'listed');
     if (!this.synced) {
@@ -407,7 +444,14 @@ export class Informer<T extends KubeObject> {
             }
             progressed = true;
             this.metrics?.watchEvent(type);
-            this.apply(type, object as unknown as T);
+            try {
+              this.apply(type, object as unknown as T);
+            } catch (err) {
+              this.logEventFailure(err, type, object);
+              this.relistRequested = true;
+            }
+            // A failed handler or event: end this watch, so the loop relists.
+            if (this.relistRequested) finish(undefined, true);
           },
           (err) => finish(err ?? undefined),
         )
@@ -427,22 +471,68 @@ export class Informer<T extends KubeObject> {
       if (rv) this.resourceVersion = rv;
       return;
     }
-    const obj = this.withTypeMeta(raw);
-    const key = objectKey(obj);
     if (type === 'DELETED') {
+      // By key alone: a delete removes what the cache holds whatever the object has become.
+      const key = objectKey(raw);
       const old = this.store.get(key);
+      this.invalid.delete(key);
       this.remove(key);
-      this.emit('delete', old ?? obj);
+      if (old) this.emit('delete', old);
     } else {
-      this.upsert(key, obj);
+      const obj = this.prepare(raw);
+      if (obj) this.admit(objectKey(obj), obj);
     }
     if (rv) this.resourceVersion = rv;
+  }
+
+  /** The object with type meta, transformed; undefined (and logged) when the transform throws. */
+  private prepare(raw: T): T | undefined {
+    try {
+      return this.withTypeMeta(raw);
+    } catch (err) {
+      this.logEventFailure(err, 'transform', raw);
+      return undefined;
+    }
+  }
+
+  /** Decodes the object: into the cache when it decodes, else out of it and reported as invalid. */
+  private admit(key: string, obj: T): void {
+    const decoded = this.decode ? this.decode(obj) : { ok: true as const, object: obj };
+    if (decoded.ok) {
+      this.invalid.delete(key);
+      this.upsert(key, decoded.object);
+      return;
+    }
+    const old = this.store.get(key);
+    this.remove(key);
+    if (old) this.emit('delete', old);
+    const known = this.invalid.get(key);
+    if (known && known.object.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
+    this.invalid.set(key, { object: obj, problem: decoded.problem });
+    this.log.warn(
+      {
+        kind: this.resource.kind,
+        name: obj.metadata?.name,
+        namespace: obj.metadata?.namespace,
+        problem: decoded.problem,
+      },
+      'object does not decode; kept out of the cache',
+    );
+    for (const handlers of this.handlers) this.callInvalid(handlers, obj, decoded.problem);
+  }
+
+  private logEventFailure(err: unknown, event: string, obj: unknown): void {
+    const meta = (obj as KubeObject | undefined)?.metadata;
+    this.log.error(
+      { err, event, kind: this.resource.kind, name: meta?.name, namespace: meta?.namespace },
+      'watch event could not be applied; relisting',
+    );
   }
 
   private upsert(key: string, obj: T): void {
     const old = this.store.get(key);
     if (old && old.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
-    if (old) this.unindex(key, old);
+    if (old) this.unindex(key);
     this.store.set(key, obj);
     this.index(key, obj);
     if (old) this.emit('update', old, obj);
@@ -450,16 +540,17 @@ export class Informer<T extends KubeObject> {
   }
 
   private remove(key: string): void {
-    const old = this.store.get(key);
-    if (!old) return;
-    this.unindex(key, old);
-    this.store.delete(key);
+    if (!this.store.delete(key)) return;
+    this.unindex(key);
   }
 
   private index(key: string, obj: T): void {
+    const filed: Array<[string, readonly string[]]> = [];
     for (const [name, fn] of Object.entries(this.indexers)) {
       const index = this.indexes.get(name);
-      for (const value of fn(obj)) {
+      const values = this.indexValues(name, fn, obj);
+      filed.push([name, values]);
+      for (const value of values) {
         let keys = index?.get(value);
         if (!keys) {
           keys = new Set();
@@ -468,17 +559,35 @@ export class Informer<T extends KubeObject> {
         keys.add(key);
       }
     }
+    this.filed.set(key, filed);
   }
 
-  private unindex(key: string, obj: T): void {
-    for (const [name, fn] of Object.entries(this.indexers)) {
+  /** An indexer's values; none (logged) when it throws or returns something else than strings. */
+  private indexValues(name: string, fn: IndexFunc<T>, obj: T): readonly string[] {
+    try {
+      const values = fn(obj);
+      if (Array.isArray(values) && values.every((v) => typeof v === 'string')) return values;
+      throw new Error(`index ${name} returned ${typeof values}, not strings`);
+    } catch (err) {
+      const meta = obj.metadata;
+      this.log.error(
+        { err, index: name, kind: this.resource.kind, name: meta?.name, namespace: meta?.namespace },
+        'indexer failed; object not indexed',
+      );
+      return [];
+    }
+  }
+
+  private unindex(key: string): void {
+    for (const [name, values] of this.filed.get(key) ?? []) {
       const index = this.indexes.get(name);
-      for (const value of fn(obj)) {
+      for (const value of values) {
         const keys = index?.get(value);
         keys?.delete(key);
         if (keys?.size === 0) index?.delete(value);
       }
     }
+    this.filed.delete(key);
   }
 
   /** List items of built-in kinds come without apiVersion/kind; the cache always has them. */
@@ -500,7 +609,25 @@ export class Informer<T extends KubeObject> {
       else if (event === 'delete') handlers.delete?.(a);
       else if (b) handlers.update?.(a, b);
     } catch (err) {
-      this.log.error({ err, event, key: objectKey(a) }, 'event handler failed');
+      this.handlerFailed(err, event, a);
     }
+  }
+
+  private callInvalid(handlers: EventHandlers<T>, obj: T, problem: string): void {
+    try {
+      handlers.invalid?.(obj, problem);
+    } catch (err) {
+      this.handlerFailed(err, 'invalid', obj);
+    }
+  }
+
+  /** Logged with the object's kind and name; the informer relists so no event is silently half-applied. */
+  private handlerFailed(err: unknown, event: string, obj: T): void {
+    const meta = obj.metadata;
+    this.log.error(
+      { err, event, kind: this.resource.kind, name: meta?.name, namespace: meta?.namespace },
+      'event handler failed; relisting',
+    );
+    this.relistRequested = true;
   }
 }

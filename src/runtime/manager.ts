@@ -7,9 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { LOOPBACK } from '../config/bind-address.js';
 import type { Config } from '../config/config.js';
 import type { KubeClient } from '../k8s/client.js';
 import type { KubeObject } from '../k8s/object.js';
+import type { Unreachable } from '../k8s/reachability.js';
 import type { ResourceRef } from '../k8s/resource.js';
 import { type Clock, RealClock } from './clock.js';
 import { Controller, type ControllerOptions, type Reconciler } from './controller.js';
@@ -30,7 +32,8 @@ export interface Runnable {
 export type ManagerConfig = Pick<
   Config,
   'namespace' | 'metricsPort' | 'healthPort' | 'leaderElect' | 'leaseNamespace' | 'leaseName' | 'instanceName'
->;
+> &
+  Partial<Pick<Config, 'metricsHost' | 'healthHost'>>;
 
 export interface ManagerOptions {
   config: ManagerConfig;
@@ -43,11 +46,20 @@ export interface ManagerOptions {
   metrics?: OperatorMetrics;
   /** Leader-election identity; default <instanceName or hostname>_<random>. */
   identity?: string;
-  /** Interface the probe servers listen on; default all. */
+  /** Interface both probe servers listen on, over config.healthHost/metricsHost (default: loopback). */
   host?: string;
   /** Leader election timings (tests); defaults 15 s / 10 s / 2 s. */
   leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
+  /**
+   * /readyz fails once the API server has been unreachable (connection refused, reset...) this long, in ms
+   * of wallClock; default API_UNREACHABLE_GRACE_MS. Refused credentials (401, still after re-reading them)
+   * fail it at once: they do not mend by waiting.
+   */
+  apiUnreachableGraceMs?: number;
 }
+
+/** A restart of the API server takes a few seconds; longer than this, the operator is not ready. */
+export const API_UNREACHABLE_GRACE_MS = 10_000;
 
 export type StopReason = 'stopped' | 'signal' | 'leadership-lost' | 'failed';
 
@@ -71,6 +83,10 @@ export class Manager {
   private leaderRunnablesStarted = false;
   private stopping: Promise<void> | undefined;
   private resolveDone!: (reason: StopReason) => void;
+  private readonly apiUnreachableGraceMs: number;
+  /** The API server's current problem and since when (wallClock ms), while it has one. */
+  private apiProblem: { problem: Unreachable; since: number } | undefined;
+  private readonly stopWatchingApi: () => void;
 
   constructor(options: ManagerOptions) {
     this.config = options.config;
@@ -80,6 +96,12 @@ export class Manager {
     this.logger = options.logger;
     this.metrics = options.metrics ?? new OperatorMetrics();
     this.host = options.host;
+    this.apiUnreachableGraceMs = options.apiUnreachableGraceMs ?? API_UNREACHABLE_GRACE_MS;
+    this.stopWatchingApi = this.client.reachability.onChange((problem) => {
+      this.apiProblem = problem ? { problem, since: this.wallClock.now().getTime() } : undefined;
+      if (problem) this.logger.warn({ problem: problem.message }, 'API server not usable');
+      else this.logger.info('API server answers again');
+    });
     this.identity =
       options.identity ?? `${options.config.instanceName ?? hostname()}_${randomUUID().slice(0, 8)}`;
     this.done = new Promise((resolve) => {
@@ -155,6 +177,15 @@ export class Manager {
     return { health: first?.port, metrics: (second ?? first)?.port };
   }
 
+  /** Where the probe servers listen, as the OS reports it (host "127.0.0.1", "::"...). */
+  addresses(): { health?: { host: string; port: number }; metrics?: { host: string; port: number } } {
+    const [first, second] = this.servers;
+    const at = (s: ProbeServer | undefined) => (s ? { host: s.host, port: s.port } : undefined);
+    const health = at(first);
+    const metrics = at(second ?? first);
+    return { ...(health ? { health } : {}), ...(metrics ? { metrics } : {}) };
+  }
+
   /** Starts everything; resolves once informers have synced and leadership is settled (won or standing by). */
   async start(): Promise<void> {
     if (this.phase !== 'new') throw new Error('the manager was already started');
@@ -192,6 +223,7 @@ export class Manager {
       await this.elector?.stop();
       await Promise.all(this.informers.map((i) => i.stop()));
       await Promise.all(this.servers.map((s) => s.close()));
+      this.stopWatchingApi();
       this.phase = 'stopped';
       this.logger.info({ reason }, 'stopped');
       this.resolveDone(reason);
@@ -213,9 +245,17 @@ export class Manager {
     };
   }
 
-  /** Synced informers and, on the leader, started controllers. */
+  /** The API server usable, synced informers and, on the leader, started controllers. */
   readinessProblem(): string | undefined {
     if (this.phase === 'stopping' || this.phase === 'stopped') return 'shutting down';
+    const api = this.apiProblem;
+    if (
+      api &&
+      (api.problem.kind === 'unauthorized' ||
+        this.wallClock.now().getTime() - api.since >= this.apiUnreachableGraceMs)
+    ) {
+      return `API server: ${api.problem.message}`;
+    }
     const unsynced = this.informers.filter((i) => !i.hasSynced()).map((i) => i.resource.plural);
     if (unsynced.length > 0) return `informers not synced: ${unsynced.join(', ')}`;
     if (this.phase !== 'running') return 'starting';
@@ -240,15 +280,26 @@ export class Manager {
     const healthz: Check[] = [{ name: 'ping', check: () => undefined }];
     const readyz: Check[] = [{ name: 'manager', check: () => this.readinessProblem() }];
     const { healthPort, metricsPort } = this.config;
-    const common = { ...(this.host ? { host: this.host } : {}), logger: this.logger };
-    if (healthPort === metricsPort && healthPort !== 0) {
-      this.servers = [
-        await ProbeServer.start({ ...common, port: healthPort, healthz, readyz, metrics: this.metrics }),
-      ];
+    const healthHost = this.host ?? this.config.healthHost ?? LOOPBACK;
+    const metricsHost = this.host ?? this.config.metricsHost ?? LOOPBACK;
+    const health = { host: healthHost, port: healthPort, healthz, readyz, logger: this.logger };
+    if (healthPort === metricsPort && healthPort !== 0 && healthHost === metricsHost) {
+      this.servers = [await ProbeServer.start({ ...health, metrics: this.metrics })];
     } else {
-      this.servers = [await ProbeServer.start({ ...common, port: healthPort, healthz, readyz })];
-      this.servers.push(await ProbeServer.start({ ...common, port: metricsPort, metrics: this.metrics }));
+      this.servers = [await ProbeServer.start(health)];
+      this.servers.push(
+        await ProbeServer.start({
+          host: metricsHost,
+          port: metricsPort,
+          metrics: this.metrics,
+          logger: this.logger,
+        }),
+      );
     }
-    this.logger.info(this.ports(), 'probe and metrics servers listening');
+    const bound = this.addresses();
+    this.logger.info(
+      { ...this.ports(), healthHost: bound.health?.host, metricsHost: bound.metrics?.host },
+      'probe and metrics servers listening',
+    );
   }
 }

@@ -181,3 +181,16 @@ export const POLICY_REASON_EXPLANATIONS = {
 } as const;
 export const PolicyReason = namesOf(POLICY_REASON_EXPLANATIONS);
 export type PolicyReason = (typeof PolicyReason)[keyof typeof PolicyReason];
+
+/**
+ * Reasons for an object of any kind that the operator cannot read (left from an older CRD, or written
+ * around it): it is skipped by every other object's reconcile and reported on itself.
+ */
+export const OBJECT_REASON_EXPLANATIONS = {
+  /** Ready False: the spec does not match the kind's schema (the message names the field). */
+  InvalidSpec: 'the spec does not match the schema; the object is ignored until it is fixed',
+  /** Warning Event: the same, once per problem. */
+  InvalidObject: 'the object does not match its schema and is ignored',
+} as const;
+export const ObjectReason = namesOf(OBJECT_REASON_EXPLANATIONS);
+export type ObjectReason = (typeof ObjectReason)[keyof typeof ObjectReason];

@@ -13,8 +13,10 @@ import { prune, pruneNulls } from './prune.js';
 import { compileNode } from './schema.js';
 import type { AdmitOptions, AdmitResult, SchemaValidator } from './types.js';
 
+export { type GoStruct, type GoType, goTypeError, objectMetaTypeError } from './go-decode.js';
 export { formatInvalidMessage } from './messages.js';
 export { validateObjectMeta, validateObjectName } from './names.js';
+export { validateMetadataFields } from './object-meta.js';
 export type { AdmitOptions, AdmitResult, CauseReason, FieldCause, SchemaValidator } from './types.js';
 
 /** Compiles the schema (and its CEL rules) once; `admit` is then cheap enough for every request. */

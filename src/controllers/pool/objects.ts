@@ -96,7 +96,7 @@ export function desiredConfigMap(pool: DeviceProxyPool, devices: readonly PoolDe
 }
 
 /**
- * The proxy's command line: `proxy --pool --namespace --mqtt-url --driver --listen`, and the http driver's
+ * The proxy's command line: `proxy --pool --namespace --mqtt-url --driver --config-dir --state-dir --listen`, and the http driver's
  * template.
  */
 export function proxyArgs(pool: DeviceProxyPool): string[] {
@@ -110,6 +110,11 @@ export function proxyArgs(pool: DeviceProxyPool): string[] {
     pool.spec.mqtt.url,
     '--driver',
     pool.spec.driver,
+    // Explicit, though they are the defaults: a kubelet that cannot mount (local pods) rewrites them.
+    '--config-dir',
+    POOL_CONFIG_DIR,
+    '--state-dir',
+    PROXY_STATE_DIR,
     // The proxy binds 127.0.0.1 by default; in a pod the kubelet's probes come from outside it.
     '--listen',
     `0.0.0.0:${PROXY_HTTP_PORT}`,

@@ -50,7 +50,7 @@ export class GoDecoder {
     const out: JsonObject = {};
     for (const [key, item] of Object.entries(value)) {
       const at = path === '' ? key : `${path}.${key}`;
-      const field = struct.fields[key];
+      const field = Object.hasOwn(struct.fields, key) ? struct.fields[key] : undefined;
       if (field === undefined) {
         this.unknownFields.push(at);
         continue;

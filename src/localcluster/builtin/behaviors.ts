@@ -1,9 +1,10 @@
 // Per-kind write rules of the built-in kinds (what kube-apiserver's strategies do that clients notice).
 
 import type { StatusCause } from '../errors.js';
+import { badRequest } from '../errors.js';
 import type { JsonObject } from '../resource-type.js';
 import { type Behavior, DEFAULT_BEHAVIOR } from '../rest/behavior.js';
-import { isObject, metadataOf } from '../util/json.js';
+import { isObject, jsonTypeOf, metadataOf } from '../util/json.js';
 
 function withGeneration(extra: Partial<Behavior> = {}): Behavior {
   return { ...DEFAULT_BEHAVIOR, generation: true, ...extra };
@@ -47,7 +48,12 @@ function normalizeSecret(obj: JsonObject): void {
   if (isObject(obj.stringData)) {
     const data = ensureObject(obj, 'data');
     for (const [key, value] of Object.entries(obj.stringData)) {
-      data[key] = Buffer.from(String(value), 'utf8').toString('base64');
+      if (value !== null && typeof value !== 'string') {
+        throw badRequest(
+          `Secret in version "v1" cannot be handled as a Secret: json: cannot unmarshal ${jsonTypeOf(value)} into Go struct field Secret.stringData of type string`,
+        );
+      }
+      data[key] = Buffer.from(value ?? '', 'utf8').toString('base64');
     }
   }
   delete obj.stringData;

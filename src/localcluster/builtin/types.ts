@@ -60,7 +60,13 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
     subresources: ['status'],
     verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
   }),
-  core({ kind: 'Pod', plural: 'pods', shortNames: ['po'], categories: ['all'], subresources: ['status'] }),
+  core({
+    kind: 'Pod',
+    plural: 'pods',
+    shortNames: ['po'],
+    categories: ['all'],
+    subresources: ['status', 'log'],
+  }),
   core({ kind: 'Event', plural: 'events', shortNames: ['ev'] }),
   core({ kind: 'Endpoints', plural: 'endpoints', shortNames: ['ep'] }),
   core({

@@ -1,5 +1,6 @@
 // What the built-in controllers share: the object API, a logger, and helpers to write as the server.
 import type { Logger } from 'pino';
+import type { LocalPodRunner } from '../pods/runner.js';
 import type { Served } from '../registry.js';
 import type { JsonObject } from '../resource-type.js';
 import type { ObjectApi, WriteResult } from '../rest/objects.js';
@@ -16,6 +17,8 @@ export interface Controller {
 export interface ControllerContext {
   api: ObjectApi;
   logger: Logger;
+  /** Set when Pods of local images run here as processes (startLocalCluster's localPods). */
+  localPods?: LocalPodRunner;
 }
 
 /** Waits for nothing, but logs a write that could not be made durable. */

@@ -1,5 +1,7 @@
 // ReplicaSets and StatefulSets report their replicas ready at once (no pods run here), so that
-// `helm --wait`, `kubectl rollout status` and kstatus see them converge.
+// `helm --wait`, `kubectl rollout status` and kstatus see them converge. The exception: with local pods
+// enabled, a ReplicaSet whose pod template uses only local images gets real Pods (replicaset-pods.ts) and
+// its status counts them.
 import { createHash } from 'node:crypto';
 import type { JsonObject } from '../resource-type.js';
 import type { Change } from '../store/store.js';
@@ -13,6 +15,7 @@ import {
   splitKey,
 } from './controller.js';
 import { WorkQueue } from './queue.js';
+import { ownerOfPod, syncLocalPods } from './replicaset-pods.js';
 
 const REPLICASETS = 'replicasets.apps';
 const STATEFULSETS = 'statefulsets.apps';
@@ -77,6 +80,11 @@ export class ReplicaSetController implements Controller {
   }
 
   observe(change: Change): void {
+    if (change.resource === 'pods') {
+      const owner = ownerOfPod(this.ctx, change.entry);
+      if (owner) this.queue.add(`${REPLICASETS}|${objectKey(owner.namespace, owner.name)}`);
+      return;
+    }
     if (change.type === 'DELETED') return;
     if (change.resource === REPLICASETS || change.resource === STATEFULSETS) {
       this.queue.add(`${change.resource}|${objectKey(change.entry.namespace, change.entry.name)}`);
@@ -96,6 +104,7 @@ export function reportReady(ctx: ControllerContext, resource: string, namespace:
   const served = servedFor(ctx, resource);
   if (!entry || !served) return;
   const obj = entry.object();
+  if (resource === REPLICASETS && syncLocalPods(ctx, entry, obj)) return;
   obj.status = resource === REPLICASETS ? replicaSetStatus(obj) : statefulSetStatus(obj);
   settle(ctx, ctx.api.update(served, namespace, name, obj, { internal: true, subresource: 'status' }));
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { TokenAuthenticator, UserInfo } from '../auth/identity.js';
 import type { ResourceRoute } from '../http/route.js';
+import type { PodLogSource } from '../pods/runner.js';
 import type { Registry, Served } from '../registry.js';
 import type { ObjectApi } from '../rest/objects.js';
 import type { Database } from '../store/database.js';
@@ -14,6 +15,8 @@ export interface ServerContext {
   registry: Registry;
   logger: Logger;
   authenticator: TokenAuthenticator;
+  /** The containers' logs of local pods (pods/log); absent when no pod runs here. */
+  podLogs?: PodLogSource;
 }
 
 export interface ResourceRequest {

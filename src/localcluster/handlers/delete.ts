@@ -1,4 +1,5 @@
 // DELETE of one object (with DeleteOptions from the body or the query) and of a collection.
+import { type GoStruct, goTypeError } from '@teams-device-operator/apimachinery';
 import { badRequest } from '../errors.js';
 import { decodeObject, readBody } from '../http/body.js';
 import { contentTypeOf } from '../http/negotiate.js';
@@ -10,18 +11,45 @@ import type { ResourceRequest } from './context.js';
 import { parseDryRun } from './options.js';
 import { presentObject } from './present.js';
 
+/** metav1.DeleteOptions as encoding/json decodes it: a field of the wrong type is a 400, nothing deleted. */
+const DELETE_OPTIONS: GoStruct = {
+  struct: 'DeleteOptions',
+  fields: {
+    kind: 'string',
+    apiVersion: 'string',
+    gracePeriodSeconds: 'int64',
+    preconditions: {
+      struct: 'Preconditions',
+      fields: { uid: 'types.UID', resourceVersion: 'string' },
+    },
+    orphanDependents: 'bool',
+    propagationPolicy: 'string',
+    dryRun: '[]string',
+    ignoreStoreReadErrorWithClusterBreakingPotential: 'bool',
+  },
+};
+const POLICIES = ['Foreground', 'Background', 'Orphan'];
+
 async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions> {
   const raw = await readBody(r.req);
   const body = raw.length > 0 ? decodeObject(raw, r.req.headers['content-type']) : {};
   if (!isObject(body)) throw badRequest('DeleteOptions must be an object');
+  const typeError = goTypeError(body, DELETE_OPTIONS);
+  if (typeError !== undefined) {
+    throw badRequest(`DeleteOptions in version "v1" cannot be handled as a DeleteOptions: ${typeError}`);
+  }
+  const grace = r.query.get('gracePeriodSeconds');
+  if (grace !== null && !/^-?\d+$/.test(grace)) {
+    throw badRequest(`gracePeriodSeconds: invalid value "${grace}": must be an integer`);
+  }
   const options: DeleteOptions = {};
   let policy = typeof body.propagationPolicy === 'string' ? body.propagationPolicy : undefined;
   if (body.orphanDependents === true) policy = 'Orphan';
   const queryPolicy = r.query.get('propagationPolicy');
-  if (queryPolicy) policy = queryPolicy;
+  if (queryPolicy !== null) policy = queryPolicy;
   if (r.query.get('orphanDependents') === 'true') policy = 'Orphan';
-  if (policy !== undefined) {
-    if (!['Orphan', 'Background', 'Foreground'].includes(policy)) {
+  if (policy !== undefined && policy !== '') {
+    if (!POLICIES.includes(policy)) {
       throw badRequest(
         `propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
       );
@@ -35,8 +63,11 @@ async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions> {
       ...(typeof resourceVersion === 'string' ? { resourceVersion } : {}),
     };
   }
-  const dryRun = Array.isArray(body.dryRun) && body.dryRun.includes('All');
-  options.dryRun = dryRun || parseDryRun(r.query);
+  const dryRun = Array.isArray(body.dryRun) ? body.dryRun : [];
+  for (const value of dryRun) {
+    if (value !== 'All') throw badRequest(`Invalid dryRun value: ${String(value)}. Valid values: All`);
+  }
+  options.dryRun = dryRun.length > 0 || parseDryRun(r.query);
   return options;
 }
 

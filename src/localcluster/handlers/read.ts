@@ -1,4 +1,5 @@
 // GET of one object, of a list (one namespace or all), and the watch variant of a list.
+import { tooLargeResourceVersion } from '../errors.js';
 import { contentTypeOf } from '../http/negotiate.js';
 import { sendJson } from '../http/respond.js';
 import { makeFilter, selectEntries } from '../rest/filter.js';
@@ -33,6 +34,8 @@ export function listObjects(r: ResourceRequest): void {
   }
   const store = r.ctx.db.store;
   const rv = store.rv;
+  const asked = r.query.get('resourceVersion') ?? '';
+  if (/^\d+$/.test(asked) && Number(asked) > rv) throw tooLargeResourceVersion(asked, rv);
   const entries = selectEntries(store, r.served, r.namespace, filter);
   sendJson(
     r.res,

@@ -8,6 +8,7 @@ import type { ResourceRoute } from '../http/route.js';
 import type { ResourceRequest, ServerContext } from './context.js';
 import { deleteCollection, deleteObject } from './delete.js';
 import { finalizeNamespace } from './finalize.js';
+import { getPodLog } from './pod-log.js';
 import { getObject, listObjects } from './read.js';
 import { createReview } from './review.js';
 import { getScale, writeScale } from './scale.js';
@@ -63,6 +64,8 @@ export async function handleResource(
     if (method === 'PUT' || method === 'PATCH') return writeScale(r, name, method);
     throw methodNotSupported(served.gr, method);
   }
+  if (sub === 'log')
+    return method === 'GET' ? getPodLog(r, name) : Promise.reject(methodNotSupported(served.gr, method));
   if (sub === 'finalize') {
     if (method === 'PUT') return finalizeNamespace(r, name);
     throw methodNotSupported(served.gr, method);

@@ -1,6 +1,6 @@
 // GET ...?watch=true: initial state or replay from a resourceVersion, then live events (see watch/stream.ts).
 import type { ServerResponse } from 'node:http';
-import { badRequest, expired, invalid } from '../errors.js';
+import { badRequest, expired, invalid, tooLargeResourceVersion } from '../errors.js';
 import { contentTypeOf } from '../http/negotiate.js';
 import type { Served } from '../registry.js';
 import { servedJson, toServed } from '../rest/convert.js';
@@ -58,6 +58,40 @@ function renderer(presentation: Presentation): EventRenderer {
   };
 }
 
+/** How long a watch from a resourceVersion not reached yet waits for it (the watch cache waits 3 s). */
+const TOO_LARGE_WAIT_MS = 1000;
+
+/**
+ * A watch from ahead of the store (a client that saw a newer server, e.g. before a data dir was replaced)
+ * waits briefly for that version, then gets kube-apiserver's "Too large resource version" ERROR event and
+ * the end of the stream, so it relists instead of waiting forever; the wait keeps a client that retries
+ * at once from spinning.
+ */
+function waitForVersion(
+  db: Database,
+  res: ServerResponse,
+  stream: WatchStream,
+  rvParam: string,
+  begin: () => void,
+): void {
+  const stop = () => {
+    clearTimeout(timer);
+    stopListening();
+  };
+  const timer = setTimeout(() => {
+    stop();
+    stream.sendError(tooLargeResourceVersion(rvParam, db.store.rv).toStatus());
+    stream.close();
+  }, TOO_LARGE_WAIT_MS);
+  const rv = Number(rvParam);
+  const stopListening = db.hub.listen(() => {
+    if (db.store.rv < rv) return;
+    stop();
+    begin();
+  });
+  res.on('close', stop);
+}
+
 export function startWatch(db: Database, res: ServerResponse, request: WatchRequest): WatchStream {
   const { served, namespace, filter, query, presentation } = request;
   const rvParam = query.get('resourceVersion') ?? '';
@@ -100,18 +134,22 @@ export function startWatch(db: Database, res: ServerResponse, request: WatchRequ
     bookmarks,
     startRv,
   );
-  const subscription = db.hub.subscribe(stream, fromState ? undefined : startRv);
-  if (subscription.expired) {
-    stream.sendError(expired(`too old resource version: ${startRv} (${subscription.oldest})`).toStatus());
-    stream.close();
-    return stream;
-  }
-  if (fromState) {
-    for (const entry of selectEntries(store, served, namespace, filter)) stream.sendEntry('ADDED', entry);
-    if (sendInitialEvents) stream.sendBookmark(startRv, { [INITIAL_EVENTS_END]: 'true' });
-  } else {
-    for (const change of subscription.replay) stream.deliver(change);
-  }
+  const begin = () => {
+    const subscription = db.hub.subscribe(stream, fromState ? undefined : startRv);
+    if (subscription.expired) {
+      stream.sendError(expired(`too old resource version: ${startRv} (${subscription.oldest})`).toStatus());
+      stream.close();
+      return;
+    }
+    if (fromState) {
+      for (const entry of selectEntries(store, served, namespace, filter)) stream.sendEntry('ADDED', entry);
+      if (sendInitialEvents) stream.sendBookmark(startRv, { [INITIAL_EVENTS_END]: 'true' });
+    } else {
+      for (const change of subscription.replay) stream.deliver(change);
+    }
+  };
+  if (!fromState && startRv > store.rv) waitForVersion(db, res, stream, rvParam, begin);
+  else begin();
   if (Number.isFinite(timeout) && timeout > 0) stream.expireAfter(timeout);
   return stream;
 }

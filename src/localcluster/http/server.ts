@@ -1,6 +1,14 @@
 // The HTTP front: authentication (auth/identity.ts), routing, and turning any error into a `Status` answer.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { asApiError, pathNotFound, unauthorized } from '../errors.js';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  type ApiError,
+  asApiError,
+  badRequest,
+  methodNotAllowed,
+  pathNotFound,
+  unauthorized,
+} from '../errors.js';
 import type { ServerContext } from '../handlers/context.js';
 import type { DiscoveryHandler } from '../handlers/discovery.js';
 import { sendReadiness } from '../handlers/ready.js';
@@ -49,4 +57,24 @@ export function requestHandler(
       done(error);
     }
   };
+}
+
+/**
+ * A request Node's HTTP parser refuses before any handler sees it (a method it does not know, a malformed
+ * header) still gets a Status body, as kube-apiserver's go-restful answers, and the connection closes.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const apiError: ApiError =
+    error.code === 'HPE_INVALID_METHOD'
+      ? methodNotAllowed()
+      : badRequest(`the request could not be parsed as HTTP (${error.code ?? 'malformed'})`);
+  const body = JSON.stringify(apiError.toStatus());
+  socket.end(
+    `HTTP/1.1 ${apiError.code} ${STATUS_CODES[apiError.code]}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

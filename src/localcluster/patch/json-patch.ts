@@ -3,7 +3,7 @@
 // an operation that cannot be applied (a failed `test`, a missing path) is a 422.
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { type ApiError, badRequest, invalidPatch } from '../errors.js';
-import { clone, isMap } from './json.js';
+import { clone, describe, isMap } from './json.js';
 
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 /** The API server refuses longer patches (maxJSONPatchOperations). */
@@ -15,6 +15,8 @@ export function applyJsonPatch(target: object, operations: unknown): object {
     return jsonpatch.applyPatch(clone(target), ops, true, true).newDocument;
   } catch (error) {
     if (error instanceof jsonpatch.JsonPatchError) throw describeFailure(error, ops);
+    // fast-json-patch refuses to write through `constructor/prototype` with a TypeError
+    if (error instanceof TypeError) throw invalidPatch(`the JSON patch cannot be applied: ${error.message}`);
     throw error;
   }
 }
@@ -30,10 +32,18 @@ function parseOperations(operations: unknown): Operation[] {
   }
   return operations.map((op, index) => {
     if (!isMap(op)) throw badRequest(`operation ${index} of the JSON patch is not an object`);
-    if (typeof op.op !== 'string' || !OPS.has(op.op)) throw badRequest(`Unexpected kind: ${String(op.op)}`);
+    if (typeof op.op !== 'string' || !OPS.has(op.op))
+      throw badRequest(`Unexpected kind: ${typeof op.op === 'string' ? op.op : describe(op.op)}`);
     if (typeof op.path !== 'string') throw badRequest(`operation ${index} (${op.op}) is missing path`);
     if ((op.op === 'move' || op.op === 'copy') && typeof op.from !== 'string') {
       throw badRequest(`operation ${index} (${op.op}) is missing from`);
+    }
+    for (const pointer of [op.path, op.from]) {
+      if (typeof pointer === 'string' && pointer.split('/').includes('__proto__')) {
+        throw badRequest(
+          `operation ${index} (${op.op}) names "__proto__", which this server does not accept`,
+        );
+      }
     }
     if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !Object.hasOwn(op, 'value')) {
       throw badRequest(`operation ${index} (${op.op}) is missing value`);

@@ -2,6 +2,7 @@
 // controllers: server-set metadata, optimistic concurrency, status subresource, generation, no-op writes,
 // finalizers and deletionTimestamp, dry run and field validation.
 import { randomInt, randomUUID } from 'node:crypto';
+import { validateMetadataFields } from '@teams-device-operator/apimachinery';
 import { validateName } from '../builtin/names.js';
 import {
   ApiError,
@@ -121,7 +122,7 @@ export class ObjectApi {
     }
     meta.name = name;
     if (!options.internal) {
-      const causes = validateName(name, served.behavior.nameRule);
+      const causes = [...validateName(name, served.behavior.nameRule), ...validateMetadataFields(meta)];
       if (causes.length > 0) throw invalidObject(served, name, causes);
     }
     if (ns !== '') this.checkNamespaceOpen(served, ns, name);
@@ -227,6 +228,8 @@ export class ObjectApi {
       }
       delete meta.selfLink;
       if (!options.internal) {
+        const causes = validateMetadataFields(meta);
+        if (causes.length > 0) throw invalidObject(served, name, causes);
         this.checkFinalizers(served, name, oldMeta, meta);
         served.behavior.prepareUpdate?.(next, old, this.admission);
       }

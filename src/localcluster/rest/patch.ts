@@ -1,5 +1,6 @@
 // PATCH: JSON merge patch, JSON patch, strategic merge patch (built-in kinds) and server-side apply,
 // computed on the served form of the object, then written through the update (or, for apply, create) path.
+import { objectMetaTypeError } from '@teams-device-operator/apimachinery';
 import { ApiError, badRequest, conflict, notFound, unsupportedMediaType } from '../errors.js';
 import { parseJson, parseYamlOrJson } from '../http/body.js';
 import { mediaType } from '../http/negotiate.js';
@@ -10,7 +11,7 @@ import { applyStrategicMergePatch } from '../patch/strategic-merge.js';
 import type { Served } from '../registry.js';
 import type { JsonObject } from '../resource-type.js';
 import { isObject, metadataOf, stringField } from '../util/json.js';
-import { fromRequest, toServed } from './convert.js';
+import { fromRequest, toServed, undecodable } from './convert.js';
 import type { ObjectApi, WriteOptions, WriteResult } from './objects.js';
 
 export const JSON_PATCH = 'application/json-patch+json';
@@ -103,7 +104,10 @@ export function patchObject(
 function checkPrecondition(served: Served, name: string, patch: JsonObject, live: JsonObject): void {
   const wanted = isObject(patch.metadata) ? patch.metadata.resourceVersion : undefined;
   if (wanted === undefined || wanted === null || wanted === '') return;
-  if (String(wanted) !== stringField(metadataOf(live), 'resourceVersion')) throw conflict(served.gr, name);
+  if (typeof wanted !== 'string') {
+    throw undecodable(served, objectMetaTypeError({ resourceVersion: wanted }, served.type.kind) ?? '');
+  }
+  if (wanted !== stringField(metadataOf(live), 'resourceVersion')) throw conflict(served.gr, name);
 }
 
 function update(

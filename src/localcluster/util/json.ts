@@ -16,6 +16,13 @@ export function metadataOf(obj: JsonObject): JsonObject {
   return created;
 }
 
+/** The JSON type as Go's encoding/json names it in its errors: string, number, bool, array, object. */
+export function jsonTypeOf(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (value === null || typeof value === 'object') return value === null ? 'null' : 'object';
+  return typeof value === 'boolean' ? 'bool' : typeof value;
+}
+
 export function stringField(obj: JsonObject | undefined, key: string): string | undefined {
   const value = obj?.[key];
   return typeof value === 'string' ? value : undefined;

@@ -130,6 +130,10 @@ describe('DeviceProxyPool controller against the embedded control plane', () => 
       'mqtt://broker.tdo:1883',
       '--driver',
       'simulator',
+      '--config-dir',
+      '/etc/teams-device-operator/pool',
+      '--state-dir',
+      '/var/lib/teams-device-operator/proxy',
       '--listen',
       '0.0.0.0:8081',
     ]);
