@@ -9,6 +9,7 @@ export { rulesNotChecked } from './validation/field-errors.js';
 export {
   type AdmitOptions,
   type AdmitResult,
+  ANNOTATIONS_SIZE_LIMIT,
   type CauseReason,
   compileSchema,
   type FieldCause,

@@ -16,7 +16,7 @@ import type { AdmitOptions, AdmitResult, SchemaValidator } from './types.js';
 export { type GoStruct, type GoType, goTypeError, objectMetaTypeError } from './go-decode.js';
 export { formatInvalidMessage } from './messages.js';
 export { validateObjectMeta, validateObjectName } from './names.js';
-export { validateMetadataFields } from './object-meta.js';
+export { ANNOTATIONS_SIZE_LIMIT, validateMetadataFields } from './object-meta.js';
 export type { AdmitOptions, AdmitResult, CauseReason, FieldCause, SchemaValidator } from './types.js';
 
 /** Compiles the schema (and its CEL rules) once; `admit` is then cheap enough for every request. */

@@ -8,7 +8,7 @@ import { makeFilter, selectEntries } from '../rest/filter.js';
 import type { DeleteOptions, WriteResult } from '../rest/objects.js';
 import { isObject } from '../util/json.js';
 import type { ResourceRequest } from './context.js';
-import { parseDryRun } from './options.js';
+import { parseDryRun, queryFlag } from './options.js';
 import { presentObject } from './present.js';
 
 /** metav1.DeleteOptions as encoding/json decodes it: a field of the wrong type is a 400, nothing deleted. */
@@ -47,7 +47,7 @@ async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions> {
   if (body.orphanDependents === true) policy = 'Orphan';
   const queryPolicy = r.query.get('propagationPolicy');
   if (queryPolicy !== null) policy = queryPolicy;
-  if (r.query.get('orphanDependents') === 'true') policy = 'Orphan';
+  if (queryFlag(r.query, 'orphanDependents') === true) policy = 'Orphan';
   if (policy !== undefined && policy !== '') {
     if (!POLICIES.includes(policy)) {
       throw badRequest(

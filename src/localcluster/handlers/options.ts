@@ -1,7 +1,19 @@
-// Query parameters shared by the write verbs.
+// Query parameters shared by the verbs: booleans (every verb), and the write options.
 import { badRequest } from '../errors.js';
 import { parseFieldValidation } from '../rest/fields.js';
 import type { PatchOptions } from '../rest/patch.js';
+
+/**
+ * A boolean query parameter as kube-apiserver decodes one (runtime.Convert_Slice_string_To_bool and its
+ * pointer variant): absent is undefined; the first value "0" or "false" in any case is false; every other
+ * value is true, including "True", "yes" and the empty value of `?watch`. It never fails: the server
+ * accepts any spelling, so the Python client's `watch=True` watches as it does there.
+ */
+export function queryFlag(query: URLSearchParams, name: string): boolean | undefined {
+  const value = query.get(name);
+  if (value === null) return undefined;
+  return !(value === '0' || value.toLowerCase() === 'false');
+}
 
 export function parseDryRun(query: URLSearchParams): boolean {
   const values = query.getAll('dryRun');
@@ -28,7 +40,7 @@ export function writeOptions(query: URLSearchParams, subresource?: string, userA
     fieldValidation: parseFieldValidation(query.get('fieldValidation')),
     ...(fieldManager ? { fieldManager } : {}),
     ...(managerFromUserAgent(userAgent) ? { defaultFieldManager: managerFromUserAgent(userAgent) } : {}),
-    force: query.get('force') === 'true',
+    force: queryFlag(query, 'force') === true,
     ...(subresource ? { subresource } : {}),
   };
 }

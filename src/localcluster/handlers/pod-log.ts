@@ -4,12 +4,12 @@
 import { badRequest } from '../errors.js';
 import { type LogEntry, readEntries, render } from '../pods/logs.js';
 import type { ResourceRequest } from './context.js';
+import { queryFlag } from './options.js';
 
 const FOLLOW_POLL_MS = 200;
 
 function flag(query: URLSearchParams, key: string): boolean {
-  const value = query.get(key);
-  return value !== null && ['true', '1', 't', 'True', 'TRUE'].includes(value);
+  return queryFlag(query, key) === true;
 }
 
 function positive(query: URLSearchParams, key: string, min: number): number | undefined {

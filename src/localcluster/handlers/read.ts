@@ -4,6 +4,7 @@ import { contentTypeOf } from '../http/negotiate.js';
 import { sendJson } from '../http/respond.js';
 import { makeFilter, selectEntries } from '../rest/filter.js';
 import type { ResourceRequest } from './context.js';
+import { queryFlag } from './options.js';
 import { presentList, presentOne } from './present.js';
 import { startWatch } from './watch.js';
 
@@ -13,8 +14,7 @@ export function getObject(r: ResourceRequest, name: string): void {
 }
 
 function isWatch(r: ResourceRequest): boolean {
-  const watch = r.query.get('watch');
-  return r.route.watchPath || watch === 'true' || watch === '1';
+  return r.route.watchPath || queryFlag(r.query, 'watch') === true;
 }
 
 export function listObjects(r: ResourceRequest): void {

@@ -7,6 +7,7 @@ import { servedJson, toServed } from '../rest/convert.js';
 import { type Filter, selectEntries } from '../rest/filter.js';
 import type { Database } from '../store/database.js';
 import { type EventRenderer, WatchStream } from '../watch/stream.js';
+import { queryFlag } from './options.js';
 import { type Presentation, tableJson } from './present.js';
 
 export interface WatchRequest {
@@ -95,8 +96,8 @@ function waitForVersion(
 export function startWatch(db: Database, res: ServerResponse, request: WatchRequest): WatchStream {
   const { served, namespace, filter, query, presentation } = request;
   const rvParam = query.get('resourceVersion') ?? '';
-  const sendInitialEvents = query.get('sendInitialEvents') === 'true';
-  const bookmarks = query.get('allowWatchBookmarks') === 'true';
+  const sendInitialEvents = queryFlag(query, 'sendInitialEvents') === true;
+  const bookmarks = queryFlag(query, 'allowWatchBookmarks') === true;
   const timeout = Number(query.get('timeoutSeconds') ?? '0');
   if (rvParam !== '' && !/^\d+$/.test(rvParam)) throw badRequest(`invalid resource version: ${rvParam}`);
   if (sendInitialEvents && !bookmarks) {

@@ -5,8 +5,9 @@
 
 import { badRequest } from '../errors.js';
 import { listKeysForKind } from './builtin-list-keys.js';
-import { FieldSet, pathString } from './field-set.js';
+import { type FieldPath, FieldSet, pathString } from './field-set.js';
 import { clone, deepEqual, isMap, type JsonMap } from './json.js';
+import { fieldsStillAsLastApplied, KUBECTL_MANAGER, withLastAppliedUpdated } from './last-applied.js';
 import {
   decodeManagedFields,
   encodeManagedFields,
@@ -123,15 +124,17 @@ export function applyServerSide(req: ApplyRequest): ApplyResult {
 
   const diff = compare(liveContent, merged, schema);
   const changedFields = diff.modified.union(diff.added);
-  const conflicts: ApplyConflict[] = [];
+  const found: FoundConflict[] = [];
   const kept: Managed[] = [];
   for (const other of others) {
     const taken = other.set.intersection(changedFields);
-    for (const path of taken.paths()) conflicts.push(conflictOf(other, pathString(path)));
+    for (const path of taken.paths()) found.push({ path, conflict: conflictOf(other, pathString(path)) });
     const set = other.set.difference(taken).difference(diff.removed);
     if (!set.isEmpty()) kept.push({ ...other, set });
   }
-  if (conflicts.length > 0 && !req.force) return { ok: false, conflicts };
+  const conflicts = req.force ? [] : standingConflicts(found, req.manager, liveContent, apiVersion, schema);
+  if (conflicts.length > 0) return { ok: false, conflicts };
+  if (req.manager === KUBECTL_MANAGER && !req.subresource) merged = withLastAppliedUpdated(merged, applied);
 
   const objectChanged = !live || !deepEqual(liveContent, merged);
   if (!self.set.isEmpty()) {
@@ -220,6 +223,27 @@ export function formatApplyConflicts(conflicts: readonly ApplyConflict[]): {
     .sort()
     .flatMap((m) => [`conflicts with ${m}:`, ...(byManager.get(m) ?? []).map((f) => `- ${f}`)]);
   return { message: `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`, causes };
+}
+
+interface FoundConflict {
+  path: FieldPath;
+  conflict: ApplyConflict;
+}
+
+/**
+ * The conflicts that stop an apply that is not forced: all of them, except that kubectl takes over the
+ * fields its client-side apply set and nobody changed since (last-applied.ts).
+ */
+function standingConflicts(
+  found: readonly FoundConflict[],
+  manager: string,
+  live: JsonMap,
+  apiVersion: string,
+  schema: ListKeyLookup | undefined,
+): ApplyConflict[] {
+  const takeable = found.length > 0 && manager === KUBECTL_MANAGER;
+  const allowed = takeable ? fieldsStillAsLastApplied(live, apiVersion, schema) : undefined;
+  return found.filter((f) => !allowed?.has(f.path)).map((f) => f.conflict);
 }
 
 /** An apply to /status sets the status and nothing else, as the status strategy resets the rest. */
