@@ -7,11 +7,15 @@
 //     the URL says. The Deployment keeps the pool's URL, as `kubectl get deploy -o yaml` shows it.
 //   - `--clock-start` / `--clock-speed`: the proxies' simulated devices run on the operator's simulated
 //     clock, so each start of a proxy (a new pod, a restart) is told the simulated instant and speed of now.
-// Containers other than `proxy` run as written.
+// Containers other than `proxy` run as written. Readiness probes run at least every 2 s (a kubelet waits
+// the proxy's periodSeconds, 10 s): the probe is a local HTTP GET, and `kubectl get pods` shows a new proxy
+// 1/1 as soon as it listens.
 import { localPodsOptions, type OwnImagePods, ownImageCommand } from './pod-command.js';
 
 /** Flags `local` sets itself; the same flags in the pod's args are dropped (`--flag value` or `--flag=value`). */
 const LOCAL_FLAGS = ['--mqtt-url', '--clock-start', '--clock-speed'];
+
+const PROBE_PERIOD_MAX_MS = 2000;
 
 export interface ProxyPodsOptions {
   /** Where each pod gets its folder (volumes, emptyDir state, logs). */
@@ -43,9 +47,9 @@ export function localArgs(args: readonly string[], options: ProxyPodsOptions): s
 }
 
 /** startLocalCluster's localPods for `local`. */
-export function proxyPodsOptions(options: ProxyPodsOptions): OwnImagePods {
+export function proxyPodsOptions(options: ProxyPodsOptions): OwnImagePods & { probePeriodMaxMs: number } {
   return {
-    ...localPodsOptions(options.dir),
+    ...localPodsOptions(options.dir, { probePeriodMaxMs: PROBE_PERIOD_MAX_MS }),
     command: (container) => ownImageCommand(localArgs(container.args, options)),
   };
 }
