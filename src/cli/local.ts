@@ -57,9 +57,9 @@ export const HELP = `Usage: ${PREFIX} [options]     (npm start -- [options])
 
 Runs everything on this machine: an embedded Kubernetes-compatible control plane (state in --state-dir,
 served over HTTPS), the CRDs, the example fleet of deploy/examples/ (on the first start only), an MQTT broker
-on 127.0.0.1 with generated users, the operator, and the device proxies of every DeviceProxyPool. Prints a
-kubeconfig for kubectl, then shows the rollout live (or, when stdout is not a terminal or with --quiet, one
-line per state change). q, Ctrl-C or SIGTERM stops everything (exit 0); starting again resumes.
+on 127.0.0.1 with generated users, the operator, and the device proxies of every DeviceProxyPool as pods
+(local processes: kubectl get pods, logs, delete pod). Prints a kubeconfig for kubectl, then shows the
+rollout live (or, when stdout is not a terminal or with --quiet, one line per state change). q, Ctrl-C or SIGTERM stops everything (exit 0); starting again resumes.
 
 ${renderFlagHelp(FLAGS, [
   'Keys in the live view: q quit, p pause or resume the clock, + twice as fast, - half as fast.',
@@ -136,7 +136,11 @@ export function introLines(
   ];
   if (kubectl.kind === 'unpacked')
     lines.push(`  export PATH=${paths.binDir}:$PATH    # kubectl ${kubectl.path}`);
-  lines.push(`  kubectl get ${CATEGORY} -A`, '  kubectl get tdev -A -w');
+  lines.push(
+    `  kubectl get ${CATEGORY} -A`,
+    '  kubectl get tdev -A -w',
+    '  kubectl get pods -A    # the device proxies',
+  );
   if (kubectl.kind === 'missing') lines.push(`(${kubectl.message})`);
   return lines;
 }

@@ -76,21 +76,6 @@ function collectionPath(obj: KubeObject): string {
 }
 
 /**
- * The examples' artifact URLs are placeholders (firmware.example.com): a simulator pool that does not say
- * whether its proxies fetch artifacts is told not to, as the field's description advises for such catalogs,
- * so that the example rollout succeeds offline. Everything else is created as written.
- */
-export function forOffline(obj: KubeObject): KubeObject {
-  const pool = obj as KubeObject & { spec?: { driver?: string; simulator?: Record<string, unknown> } };
-  if (pool.kind !== 'DeviceProxyPool' || (pool.spec?.driver ?? 'simulator') !== 'simulator') return obj;
-  if (pool.spec?.simulator?.fetchArtifacts !== undefined) return obj;
-  return {
-    ...pool,
-    spec: { ...pool.spec, simulator: { ...pool.spec?.simulator, fetchArtifacts: false } },
-  } as KubeObject;
-}
-
-/**
  * Creates the examples unless the marker says they were applied before; then writes the marker. Returns how
  * many objects it created (0 on a restart). An object that already exists is left as it is.
  */
@@ -99,7 +84,7 @@ export async function applyExamplesOnce(client: KubeClient, dir: string, marker:
   let created = 0;
   for (const obj of readManifests(dir)) {
     try {
-      await client.create(collectionPath(obj), forOffline(obj));
+      await client.create(collectionPath(obj), obj);
       created++;
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;

@@ -4,7 +4,8 @@
 //   broker.json         the embedded broker's generated users and passwords (0600)
 //   clock.json          the simulated instant, saved periodically and on stop
 //   examples-applied    marker: deploy/examples/ was applied once, never again
-//   proxies/            each proxy's own state directory (finished commands, simulated versions)
+//   pods/               each local pod's folder: its volumes (the proxy's emptyDir state: finished
+//                       commands, simulated versions) and its logs
 //   bin/                the pinned kubectl, when none is on PATH
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ export interface StatePaths {
   broker: string;
   clock: string;
   examplesMarker: string;
-  proxiesDir: string;
+  podsDir: string;
   binDir: string;
 }
 
@@ -29,7 +30,7 @@ export function statePaths(root: string): StatePaths {
     broker: join(root, 'broker.json'),
     clock: join(root, 'clock.json'),
     examplesMarker: join(root, 'examples-applied'),
-    proxiesDir: join(root, 'proxies'),
+    podsDir: join(root, 'pods'),
     binDir: join(root, 'bin'),
   };
 }
@@ -38,7 +39,6 @@ export function statePaths(root: string): StatePaths {
 export function prepareStateDir(paths: StatePaths, reset: boolean): void {
   if (reset) rmSync(paths.root, { recursive: true, force: true });
   mkdirSync(paths.root, { recursive: true, mode: 0o700 });
-  mkdirSync(paths.proxiesDir, { recursive: true });
 }
 
 /** Writes `text` to `path` (mode 0600) through a temporary file, so a crash never leaves half of it. */

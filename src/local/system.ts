@@ -1,8 +1,8 @@
 // The whole system on one machine, as `teams-device-operator local` runs it: the embedded control plane
 // (state in the state directory, HTTPS by default), the CRDs, the example fleet on the first start, the
 // embedded MQTT broker on 127.0.0.1 with generated users, the operator with the MQTT transport on a
-// simulated clock, and the pools' proxies (proxies.ts). stop() stops all of it in the reverse order and
-// saves the simulated instant, so the next start resumes from it.
+// simulated clock, and the pools' proxies as the control plane's local pods (proxy-pods.ts). stop() stops all
+// of it in the reverse order and saves the simulated instant, so the next start resumes from it.
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../broker/embedded.js';
@@ -16,7 +16,7 @@ import { RealClock } from '../runtime/clock.js';
 import { applyCrds, applyExamplesOnce, packageRoot } from './apply.js';
 import { LabClock } from './lab-clock.js';
 import { followPoolSecrets } from './pool-secrets.js';
-import { type PoolProxies, startPoolProxies } from './proxies.js';
+import { proxyPodsOptions } from './proxy-pods.js';
 import {
   brokerUsers,
   prepareStateDir,
@@ -54,7 +54,6 @@ export interface LocalSystem {
   client: KubeClient;
   broker: EmbeddedBroker;
   operator: Operator;
-  proxies: PoolProxies;
   clock: LabClock;
   /** Objects of deploy/examples created by this start (0 on a restart). */
   examplesCreated: number;
@@ -91,12 +90,25 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
     }
   };
   try {
+    // The broker first: on a restart the stored proxy pods start with the control plane, and connect to it.
+    const users = brokerUsers(paths);
+    const broker = await startEmbeddedBroker({
+      users: {
+        [users.operator.username]: users.operator.password,
+        [users.proxy.username]: users.proxy.password,
+      },
+      logger,
+    });
+    stops.push(() => broker.stop());
+    // Stopped before the broker, after the operator: no command is sent to a proxy that is gone, and each
+    // proxy says it is going (its presence) before the broker goes.
     const cluster = await controlPlane.startLocalCluster({
       port: options.port,
       dataDir: paths.clusterDir,
       kubeconfigPath: paths.kubeconfig,
       tls: options.tls,
       logger: logger.child({ component: 'control-plane' }),
+      localPods: proxyPodsOptions({ dir: paths.podsDir, brokerUrl: broker.url, clock }),
     });
     stops.push(() => cluster.stop());
     const client = new KubeClient(
@@ -108,16 +120,6 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       join(packageRoot(), 'deploy', 'examples'),
       paths.examplesMarker,
     );
-
-    const users = brokerUsers(paths);
-    const broker = await startEmbeddedBroker({
-      users: {
-        [users.operator.username]: users.operator.password,
-        [users.proxy.username]: users.proxy.password,
-      },
-      logger,
-    });
-    stops.push(() => broker.stop());
 
     const config = parseConfig(
       [
@@ -150,16 +152,6 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
     const unfollow = followPoolSecrets(client, operator.informers.pools, users.proxy, logger);
     stops.push(async () => unfollow());
 
-    const proxies = await startPoolProxies({
-      client,
-      brokerUrl: broker.url,
-      dir: paths.proxiesDir,
-      clock,
-      logger,
-    });
-    // Listed before the operator, so stopped after it: no command is sent to a proxy that is gone.
-    stops.splice(stops.length - 2, 0, () => proxies.stop());
-
     const saver = setInterval(() => saveClock(paths, clock), CLOCK_SAVE_MS);
     stops.push(async () => {
       clearInterval(saver);
@@ -173,7 +165,6 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       client,
       broker,
       operator,
-      proxies,
       clock,
       examplesCreated,
       resumed: saved !== undefined,

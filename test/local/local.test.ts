@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import type { TeamsDevice } from '../../src/api/v1alpha1/index.js';
 import { toolPaths } from '../../src/localcluster/test/support/tools.js';
 import { eventually } from '../support/async.js';
-import { allGone, clientOf, descendants, LocalProcess } from './support/local-process.js';
+import { allGone, clientOf, descendants, LocalProcess, podPids } from './support/local-process.js';
 
 const run = promisify(execFile);
 const DEVICES = '/apis/teamsdevices.io/v1alpha1/teamsdevices';
@@ -76,7 +76,9 @@ describe('local: npm start without a terminal, stopped and started again', funct
   it('should stop every process it started on SIGTERM, exit 0, and save the simulated instant', async () => {
     const proc = first as LocalProcess;
     children = descendants(proc.child.pid as number);
-    expect(children.length).to.be.at.least(3, 'one proxy per example pool');
+    const pods = await podPids(kubeconfig);
+    expect(pods).to.have.length(3, 'one proxy pod per example pool');
+    expect(children).to.include.members(pods);
     // A change of the user's that a restart must keep: the examples are not applied again.
     await clientOf(kubeconfig).delete(NYC_PLAN);
     before = await histories(kubeconfig);
@@ -118,6 +120,7 @@ describe('local: npm start without a terminal, stopped and started again', funct
       expect(installed, `${device} installed nothing twice`).to.deep.equal([...new Set(installed)]);
     }
     const restarted = descendants(second.child.pid as number);
+    expect(restarted, 'the stored proxy pods run again').to.include.members(await podPids(kubeconfig));
     expect(await second.stop()).to.equal(0);
     await allGone(restarted);
   });

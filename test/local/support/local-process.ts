@@ -4,6 +4,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { KubeClient } from '../../../src/k8s/client.js';
 import { loadKubeConfig } from '../../../src/k8s/kubeconfig.js';
+import type { KubeObject } from '../../../src/k8s/object.js';
 import { eventually } from '../../support/async.js';
 
 export const REPO = join(import.meta.dirname, '..', '..', '..');
@@ -98,4 +99,16 @@ function isAlive(pid: number): boolean {
 /** A client of the API server `local` runs, from the kubeconfig it printed. */
 export function clientOf(kubeconfig: string): KubeClient {
   return new KubeClient(loadKubeConfig({ source: 'flag', paths: [kubeconfig] }));
+}
+
+/** The processes of the local pods `local` runs, from their containerIDs (local://PID), as kubectl shows them. */
+export async function podPids(kubeconfig: string): Promise<number[]> {
+  type Pod = KubeObject & { status?: { containerStatuses?: Array<{ containerID?: string }> } };
+  const pods = await clientOf(kubeconfig).list<Pod>('/api/v1/pods');
+  return pods.items.flatMap((pod) =>
+    (pod.status?.containerStatuses ?? []).flatMap((c) => {
+      const pid = /^local:\/\/(\d+)$/.exec(c.containerID ?? '')?.[1];
+      return pid === undefined ? [] : [Number(pid)];
+    }),
+  );
 }
