@@ -100,6 +100,12 @@ export class DeviceProxy {
   /** While a new connection learns the pool's presence: commands wait in `held`. */
   private settling = false;
   private readonly held: Array<[string, Buffer]> = [];
+  /**
+   * Devices just assigned whose commands topic is not subscribed yet, with the state last held back for
+   * each: a device reported online before its commands reach this proxy would have its first command
+   * dropped by the broker (no subscriber), and the operator would hear nothing of it.
+   */
+  private readonly unsubscribed = new Map<string, DeviceStateMessage | undefined>();
   private connectedOnce = false;
   private stopping = false;
 
@@ -299,9 +305,25 @@ export class DeviceProxy {
     }
     for (const d of mine) this.served.set(d.deviceId, d);
     if (this.connected && leaving.length > 0) await this.connection.unsubscribe(leaving.map(commandsTopic));
-    // New devices report their state through the listener, now that they are in `served`.
-    await this.driver.setDevices(mine, this.ledger.installed());
-    if (this.connected && arriving.length > 0) await this.connection.subscribe(arriving.map(commandsTopic));
+    // New devices report their state through the listener, now that they are in `served`; the states of
+    // the arriving ones wait until their commands are subscribed (reading every status may take a while).
+    for (const id of arriving) this.unsubscribed.set(id, undefined);
+    let subscribed = false;
+    try {
+      await this.driver.setDevices(mine, this.ledger.installed());
+      if (this.connected && arriving.length > 0) {
+        await this.connection.subscribe(arriving.map(commandsTopic));
+        subscribed = true;
+      }
+    } finally {
+      // Not subscribed (not connected, or the subscription failed): the next connection subscribes every
+      // served device and then publishes every state.
+      for (const id of arriving) {
+        const state = this.unsubscribed.get(id);
+        this.unsubscribed.delete(id);
+        if (subscribed && state && this.served.has(id)) this.publishState(id, state);
+      }
+    }
     this.metrics.devices.set(this.served.size);
     if (leaving.length > 0 || arriving.length > 0) {
       this.log.info(
@@ -355,6 +377,10 @@ export class DeviceProxy {
     // it, a state is queued while disconnected, like the events, so it still goes out before the success
     // that follows it.
     if (!this.connectedOnce) return;
+    if (this.unsubscribed.has(deviceId)) {
+      this.unsubscribed.set(deviceId, state);
+      return;
+    }
     // QoS 0, retained: the operator subscribes states at QoS 0 anyway, so QoS 1 bought only the broker's
     // PUBACK, a packet each way per state. A state lost with a dropped connection is published again on the
     // next one (onConnect publishes every state), and an operator that hears `succeeded` before the new

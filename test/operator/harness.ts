@@ -51,7 +51,7 @@ export function testConfig(flags: string[] = []): Readonly<Config> {
   );
 }
 
-export const testLogger = (): Logger => pino({ level: process.env.TDO_TEST_LOG_LEVEL ?? 'silent' });
+export const testLogger = (): Logger => pino({ level: process.env.TDO_TEST_LOG_LEVEL || 'silent' });
 
 /** A guard against a timer that re-arms itself at the same instant forever. */
 const MAX_STEPS = 200_000;

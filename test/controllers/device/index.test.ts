@@ -42,7 +42,7 @@ import { ClientSpy } from '../../support/client-spy.js';
 
 const API = 'teamsdevices.io/v1alpha1';
 const SHA = 'b'.repeat(64);
-const silent = pino({ level: process.env.TDO_TEST_LOG_LEVEL ?? 'silent' });
+const silent = pino({ level: process.env.TDO_TEST_LOG_LEVEL || 'silent' });
 
 function resource(kind: string): ResourceRef {
   const ref = TEAMS_RESOURCES[kind];

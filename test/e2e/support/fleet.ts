@@ -26,7 +26,8 @@ export const TO = '122.15.0.40';
 export const ARTIFACT = Buffer.alloc(64 * 1024, 7);
 export const ARTIFACT_SHA = createHash('sha256').update(ARTIFACT).digest('hex');
 
-const logLevel = () => process.env.TDO_TEST_LOG_LEVEL ?? 'silent';
+// Empty counts as unset: pino refuses an empty level.
+const logLevel = () => process.env.TDO_TEST_LOG_LEVEL || 'silent';
 
 /** Serves ARTIFACT at /firmware/<anything>; counts requests. */
 export async function startArtifactServer(): Promise<{

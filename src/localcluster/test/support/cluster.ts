@@ -41,7 +41,7 @@ export function useLocalCluster(options: UseClusterOptions = {}): ClusterFixture
   let kubeconfig = '';
   /** The port of the last start: startServer() comes back on it. */
   let port = clusterOptions.port ?? 0;
-  const logger = pino({ level: process.env.TDO_TEST_LOG_LEVEL ?? 'silent' });
+  const logger = pino({ level: process.env.TDO_TEST_LOG_LEVEL || 'silent' });
   const start = async (on: number) => {
     cluster = await startLocalCluster({ listen: '127.0.0.1', ...clusterOptions, port: on, dataDir, logger });
     port = Number(new URL(cluster.url).port);
