@@ -4,9 +4,10 @@ import { HELP, type PreviewOptions, parsePreviewArgs } from './preview/args.js';
 import { UsageError } from './preview/errors.js';
 import { type BuiltFleet, FleetBuilder } from './preview/fleet.js';
 import { loadInput, type RawObject } from './preview/load.js';
-import { renderJson } from './preview/rows.js';
-import { renderTable } from './preview/table.js';
+import { jsonChunks } from './preview/rows.js';
+import { tableChunks } from './preview/table.js';
 import { startTimings, type Timings } from './preview/timings.js';
+import { writeChunks } from './preview/write.js';
 
 const PREFIX = 'teams-device-operator preview';
 /** Problems printed at most: past that a count, so a million bad objects do not flood the terminal. */
@@ -69,11 +70,12 @@ export async function main(argv: string[]): Promise<number> {
     for (const warning of built.warnings) process.stderr.write(`${PREFIX}: ${warning}\n`);
     const { fleet } = built;
     const entries = timings.time('timeline', () => planTimeline(fleet, options.now, options.until));
-    timings.time('output', () =>
-      process.stdout.write(
+    await timings.timeAsync('output', () =>
+      writeChunks(
+        process.stdout,
         options.json
-          ? renderJson(entries)
-          : renderTable({
+          ? jsonChunks(entries)
+          : tableChunks({
               entries,
               devices: fleet.devices,
               releases: fleet.releases.length,
