@@ -20,6 +20,9 @@ function device(i: number): string {
   ].join('\n');
 }
 
+/** Pieces of the text parsed at once in these tests: small, so a text of 1 MB has four. */
+const PIECE = 256 * 1024;
+
 /** About 1 MB of YAML: four pieces, with block scalars, `...` ends and a `---x` line that opens nothing. */
 function largeText(): string {
   const documents = Array.from({ length: 3000 }, (_, i) =>
@@ -43,13 +46,13 @@ describe('preview of a large input', () => {
     const text = largeText();
     const whole = loadAll(text, { schema: CORE_SCHEMA.withTags(mergeTag) });
     expect(whole.length).to.equal(3001);
-    expect(parseDocuments('big.yaml', text)).to.deep.equal(whole);
+    expect(parseDocuments('big.yaml', text, PIECE)).to.deep.equal(whole);
   });
 
   it('should name the line and column of the file for a YAML error deep in a large text', () => {
     const text = largeText().replace('name: p2500,', 'name: [p2500,');
     const line = text.slice(0, text.indexOf('[p2500')).split('\n').length;
-    const message = errorOf(() => parseDocuments('big.yaml', text));
+    const message = errorOf(() => parseDocuments('big.yaml', text, PIECE));
     expect(message).to.match(new RegExp(`^big\\.yaml:(${line}|${line + 1}):\\d+: unparsable YAML: `));
     expect(message).to.contain('p2500');
   });
@@ -60,8 +63,8 @@ describe('preview of a large input', () => {
       .map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)
       .join('\n')}\n`;
     const text = `${bomb}---\n${largeText()}key: [unclosed\n`;
-    expect(errorOf(() => parseDocuments('big.yaml', text))).to.contain('unparsable YAML');
-    expect(errorOf(() => parseDocuments('big.yaml', `${bomb}---\n${largeText()}`))).to.contain(
+    expect(errorOf(() => parseDocuments('big.yaml', text, PIECE))).to.contain('unparsable YAML');
+    expect(errorOf(() => parseDocuments('big.yaml', `${bomb}---\n${largeText()}`, PIECE))).to.contain(
       '(document 1): its aliases (*name) expand to more than',
     );
   });

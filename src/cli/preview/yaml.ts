@@ -104,14 +104,18 @@ function loadText(file: string, text: string): unknown[] {
 }
 
 /** Every YAML document of one input, in order (an empty one as null). */
-export function parseDocuments(file: string, text: string): unknown[] {
+export function parseDocuments(file: string, text: string, pieceChars = PIECE_CHARS): unknown[] {
   const documents: unknown[] = [];
-  eachDocument(file, text, (document) => documents.push(document));
+  eachDocument(file, text, (document) => documents.push(document), pieceChars);
   return documents;
 }
 
-/** Parts of the text at most this long are parsed at once: a few hundred documents of a large fleet. */
-const PIECE_CHARS = 256 * 1024;
+/**
+ * Parts of the text about this long are parsed at once: some 5,000 documents of a large fleet. Each call of
+ * the parser has a cost of its own, so pieces much smaller make the parse slower; much larger ones keep
+ * more of the parser's events alive.
+ */
+export const PIECE_CHARS = 2 * 1024 * 1024;
 
 /**
  * Where the text can be cut into pieces that parse as the whole does: before a line that opens a
@@ -120,11 +124,11 @@ const PIECE_CHARS = 256 * 1024;
  * anchors do not cross documents. Directives (`%YAML`, `%TAG`) belong to the document after them, so a
  * text with one is not cut at all.
  */
-function pieces(text: string): string[] {
-  if (text.length <= PIECE_CHARS || /^%/m.test(text)) return [text];
+function pieces(text: string, size: number): string[] {
+  if (text.length <= size || /^%/m.test(text)) return [text];
   const out: string[] = [];
   let start = 0;
-  let from = PIECE_CHARS;
+  let from = size;
   while (from < text.length) {
     const marker = text.indexOf('\n---', from);
     if (marker === -1) break;
@@ -133,7 +137,7 @@ function pieces(text: string): string[] {
     if (after === 32 || after === 9 || after === 13 || after === 10 || Number.isNaN(after)) {
       out.push(text.slice(start, marker + 1));
       start = marker + 1;
-      from = start + PIECE_CHARS;
+      from = start + size;
     } else {
       from = marker + 4;
     }
@@ -152,8 +156,9 @@ export function eachDocument(
   file: string,
   text: string,
   visit: (document: unknown, index: number) => void,
+  pieceChars = PIECE_CHARS,
 ): void {
-  const parts = pieces(text);
+  const parts = pieces(text, pieceChars);
   let index = 0;
   for (const part of parts) {
     let documents: unknown[];
