@@ -378,7 +378,7 @@ export class DeviceProxy {
     if (finished && finished.deviceId === deviceId) {
       this.count('finished_before');
       log.info({ state: finished.event.state }, 'command already finished; its final event sent again');
-      this.publishEvent(deviceId, finished.event);
+      void this.ledger.stored(command.commandId).then(() => this.publishEvent(deviceId, finished.event));
       return;
     }
     const running = this.running.get(command.commandId);
