@@ -131,7 +131,7 @@ export function parseText(file: string, text: string, objects: RawObject[] = [])
 function tooMany(file: string, limits: InputLimits): UsageError {
   return new UsageError(
     `${file}: the input holds more than ${limits.maxObjects.toLocaleString('en-US')} objects (YAML documents ` +
-      'and List items); raise the limit with --max-objects if the memory allows (about 1 GB per 100,000 TeamsDevices)',
+      'and List items); raise the limit with --max-objects if the memory allows (about 700 MB per 100,000 TeamsDevices)',
   );
 }
 
