@@ -2,7 +2,9 @@
 // - lists (in pages), replaces its cache (reporting adds, updates and deletes against what it had), then
 //   watches from the list's resourceVersion with bookmarks;
 // - a watch the server ends (or that stays quiet past its timeout) is resumed from the last resourceVersion;
-// - 410 Gone (history compacted) relists at once; any other error restarts with exponential backoff
+// - 410 Gone (history compacted) relists at once, and so does 504 "Too large resource version" (the server
+//   is behind the informer: it lost its data or was replaced, so the cache must be rebuilt from it, as
+//   client-go does); any other error restarts with exponential backoff
 //   (800 ms doubling to 30 s) on the clock, forever, until stop();
 // - hasSynced() is true once the first list is in the cache;
 // - with a `decode`, an object that does not decode is kept out of the cache (listers and indexes see only
@@ -17,7 +19,7 @@ import pino, { type Logger } from 'pino';
 import type { DecodeResult } from '../api/v1alpha1/decode.js';
 import { namespacedKey, objectKey } from '../api/v1alpha1/keys.js';
 import type { KubeClient, Query, WatchEventType } from '../k8s/client.js';
-import { ApiError, isGone } from '../k8s/errors.js';
+import { ApiError, type ApiStatus, isGone, isResourceVersionTooLarge } from '../k8s/errors.js';
 import type { KubeObject } from '../k8s/object.js';
 import { apiVersionOf, type ResourceRef, resourcePath } from '../k8s/resource.js';
 import { type Clock, RealClock, setTimerIn, sleep } from './clock.js';
@@ -319,11 +321,14 @@ export class Informer<T extends KubeObject> {
         }
       } catch (err) {
         if (signal.aborted) break;
-        if (isGone(err)) {
+        const tooLarge = isResourceVersionTooLarge(err);
+        if (isGone(err) || tooLarge) {
           this.metrics?.restarted('gone');
           this.log.info(
             { resourceVersion: this.resourceVersion },
-            'resourceVersion expired (410 Gone); relisting',
+            tooLarge
+              ? 'resourceVersion ahead of the server (too large resource version); relisting'
+              : 'resourceVersion expired (410 Gone); relisting',
           );
           this.resourceVersion = '';
           goneInARow += 1;
@@ -431,13 +436,14 @@ export class Informer<T extends KubeObject> {
           (type, object) => {
             if (settled) return;
             if (type === 'ERROR') {
-              const status = object as { code?: number; message?: string; reason?: string };
+              const status = object as ApiStatus;
               finish(
                 new ApiError(status.code ?? 500, status.message ?? 'watch error', {
                   kind: 'Status',
                   ...(status.code === undefined ? {} : { code: status.code }),
                   ...(status.message === undefined ? {} : { message: status.message }),
                   ...(status.reason === undefined ? {} : { reason: status.reason }),
+                  ...(status.details === undefined ? {} : { details: status.details }),
                 }),
               );
               return;
