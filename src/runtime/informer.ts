@@ -158,6 +158,11 @@ export function dropManagedFields<T extends KubeObject>(obj: T): T {
 }
 
 /** The margin after the server-side watch timeout before the client ends a silent watch. */
+/** A resourceVersion as a number, when it is one (etcd's and the embedded server's are). */
+function numericVersion(rv: string): bigint | undefined {
+  return /^\d+$/.test(rv) ? BigInt(rv) : undefined;
+}
+
 export const WATCH_TIMEOUT_GRACE_MS = 30_000;
 
 export class Informer<T extends KubeObject> {
@@ -189,6 +194,7 @@ export class Informer<T extends KubeObject> {
   private resourceVersion = '';
   private synced = false;
   private syncWaiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
+  private readonly versionWaiters = new Set<{ rv: bigint; done: (caughtUp: boolean) => void }>();
   private state: InformerState = 'idle';
   private lists = 0;
   private errors = 0;
@@ -243,6 +249,7 @@ export class Informer<T extends KubeObject> {
     const waiters = this.syncWaiters;
     this.syncWaiters = [];
     for (const w of waiters) w.reject(new Error(`informer ${this.resource.plural} stopped before it synced`));
+    for (const waiter of this.versionWaiters) waiter.done(false);
   }
 
   hasSynced(): boolean {
@@ -292,6 +299,33 @@ export class Informer<T extends KubeObject> {
   /** The resourceVersion the next watch resumes from ('' before the first list or after a 410). */
   lastSyncResourceVersion(): string {
     return this.resourceVersion;
+  }
+
+  /**
+   * Resolves true once the cache holds every change of its resource up to resourceVersion `rv` (a watch
+   * delivers changes in resourceVersion order, so the cache is then as fresh as a list at `rv`); false after
+   * `timeoutMs` on the clock, on abort, or for a resourceVersion that is not a number (then read the server).
+   */
+  waitForResourceVersion(rv: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    const wanted = numericVersion(rv ?? '');
+    if (wanted === undefined || signal?.aborted) return Promise.resolve(false);
+    const now = numericVersion(this.resourceVersion);
+    if (now !== undefined && now >= wanted) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const waiter = {
+        rv: wanted,
+        done: (caughtUp: boolean) => {
+          this.versionWaiters.delete(waiter);
+          timer.cancel();
+          signal?.removeEventListener('abort', onAbort);
+          resolve(caughtUp);
+        },
+      };
+      const onAbort = () => waiter.done(false);
+      const timer = setTimerIn(this.clock, timeoutMs, () => waiter.done(false));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.versionWaiters.add(waiter);
+    });
   }
 
   stats(): InformerStats {
@@ -386,7 +420,7 @@ export class Informer<T extends KubeObject> {
     }
     for (const key of this.invalid.keys()) if (!fresh.has(key)) this.invalid.delete(key);
     for (const [key, obj] of fresh) this.admit(key, obj);
-    this.resourceVersion = resourceVersion;
+    this.setResourceVersion(resourceVersion);
     this.log.debug({ items: items.length, resourceVersion }, 'listed');
     if (!this.synced) {
       this.synced = true;
@@ -474,7 +508,7 @@ export class Informer<T extends KubeObject> {
   private apply(type: WatchEventType, raw: T): void {
     const rv = raw.metadata?.resourceVersion;
     if (type === 'BOOKMARK') {
-      if (rv) this.resourceVersion = rv;
+      if (rv) this.setResourceVersion(rv);
       return;
     }
     if (type === 'DELETED') {
@@ -488,7 +522,15 @@ export class Informer<T extends KubeObject> {
       const obj = this.prepare(raw);
       if (obj) this.admit(objectKey(obj), obj);
     }
-    if (rv) this.resourceVersion = rv;
+    if (rv) this.setResourceVersion(rv);
+  }
+
+  private setResourceVersion(rv: string): void {
+    this.resourceVersion = rv;
+    if (this.versionWaiters.size === 0) return;
+    const now = numericVersion(rv);
+    if (now === undefined) return;
+    for (const waiter of this.versionWaiters) if (now >= waiter.rv) waiter.done(true);
   }
 
   /** The object with type meta, transformed; undefined (and logged) when the transform throws. */

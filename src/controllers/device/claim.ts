@@ -5,14 +5,16 @@
 //    resourceVersion the decision was made from (apply.ts writeStatus). It is written BEFORE the command goes
 //    out. If anyone changed the device in between, the write fails with 409 and the reconcile decides again
 //    from the live object: the other operator's claim is then in flight there, so nothing is sent.
-// 2. The cap: the slots of slots.ts only know this process's claims. So after a claim is written and before
-//    the command goes out, the namespace's devices are read fresh from the API server (a list without a
-//    resourceVersion is served from the store, never a cache) and every update in flight is counted, this
-//    claim included. More than the cap: someone else claimed at the same time. The claim is withdrawn (the
-//    device goes back to waiting for a slot, again locked on the claim's resourceVersion) and nothing is
-//    sent; it is decided again after a short random delay, so two operators that withdrew together do not
-//    collide again. Why this holds: of any set of claims in flight at once, the one written last read a list
-//    that holds all the others, so it saw more than the cap and withdrew.
+// 2. The cap: the slots of slots.ts count what this process's cache has seen, which may lag another
+//    operator's claims. So after a claim is written and before the command goes out, every update in flight
+//    in the namespace is counted, this claim included, as of the claim's write or later: from the device
+//    cache once it holds the claim's resourceVersion (a watch delivers changes in order, so it then holds
+//    every claim written before), else from a fresh list (served from the store, never a cache). More than
+//    the cap: someone else claimed at the same time. The claim is withdrawn (the device goes back to waiting
+//    for a slot, again locked on the claim's resourceVersion) and nothing is sent; it is decided again after
+//    a short random delay, so two operators that withdrew together do not collide again. Why this holds: of
+//    any set of claims in flight at once, the one written last counted after all the others were written,
+//    so it saw more than the cap and withdrew.
 //
 // A resend of a command in flight (same command id, nothing heard of it) claims nothing: the proxy answers a
 // command id it knows with its latest event, so a second copy never runs the update twice.
@@ -41,13 +43,28 @@ export function isNewClaim(write: StatusWrite): boolean {
   return !!send && !send.resend && write.patched;
 }
 
-export class ClaimCheck {
-  constructor(private readonly ctx: Pick<OperatorContext, 'client'>) {}
+/** How long the claim check waits for the device cache to catch up before it lists instead. */
+const CACHE_WAIT_MS = 5_000;
 
-  /** The updates in flight in `namespace` as the API server has them now (this claim included). */
-  async inFlight(namespace: string, signal: AbortSignal): Promise<number> {
+function countInFlight(devices: readonly TeamsDevice[]): number {
+  return devices.filter((device) => isInFlight(device.status?.update)).length;
+}
+
+export class ClaimCheck {
+  constructor(private readonly ctx: Pick<OperatorContext, 'client' | 'informers'>) {}
+
+  /**
+   * The updates in flight in `namespace` (this claim included) as of the claim's write or later: from the
+   * device cache once it has caught up with the claim's resourceVersion (watch events come in order, so it
+   * then holds every claim written before), else from a fresh list.
+   */
+  async inFlight(namespace: string, claimed: TeamsDevice, signal: AbortSignal): Promise<number> {
+    const devices = this.ctx.informers.devices;
+    const rv = claimed.metadata.resourceVersion;
+    if (await devices.waitForResourceVersion(rv, CACHE_WAIT_MS, signal))
+      return countInFlight(devices.list(namespace));
     const list = await this.ctx.client.list<TeamsDevice>(resourcePath(DEVICES, { namespace }), {}, signal);
-    return list.items.filter((device) => isInFlight(device.status?.update)).length;
+    return countInFlight(list.items);
   }
 
   /**

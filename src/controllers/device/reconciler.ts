@@ -118,7 +118,7 @@ export class DeviceReconciler implements Reconciler {
     rc: ReconcileContext,
   ): Promise<ReconcileOutcome | 'keep'> {
     const limit = input.policy.maxConcurrentUpdates;
-    const inFlight = await this.claims.inFlight(namespace, rc.signal);
+    const inFlight = await this.claims.inFlight(namespace, write.object, rc.signal);
     if (inFlight <= limit) return 'keep';
     const waiting = decideDevice({ ...input, slotAvailable: false });
     this.written.remember(key, write.device, write.object, this.ctx.informers.devices.getByKey(key));
