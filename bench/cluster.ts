@@ -14,7 +14,10 @@ export interface ServerMessage {
 }
 
 export function startServer(): Promise<ChildProcess & { kubeconfig: string }> {
-  const child = spawn(process.execPath, [...childArgs('server-process'), '', ''], {
+  // BENCH_SERVER_PROFILE=DIR writes the server's CPU profile there when it stops.
+  const profile = process.env.BENCH_SERVER_PROFILE;
+  const prefix = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const child = spawn(process.execPath, [...prefix, ...childArgs('server-process'), '', ''], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -57,4 +60,17 @@ export async function installCrds(client: KubeClient): Promise<void> {
       await sleep(20);
     }
   }
+}
+
+/** The server's CPU microseconds so far (bench/server-process.ts answers a usage request). */
+export function serverCpuMicros(server: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (message: ServerMessage & { cpuMicros?: number }) => {
+      if (message.type !== 'usage') return;
+      server.off('message', onMessage);
+      resolve(message.cpuMicros ?? 0);
+    };
+    server.on('message', onMessage);
+    server.send({ type: 'usage' });
+  });
 }

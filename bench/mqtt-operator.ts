@@ -19,10 +19,11 @@ import { parseConfig } from '../src/config/config.js';
 import { KubeClient } from '../src/k8s/client.js';
 import type { KubeObject } from '../src/k8s/object.js';
 import { startOperator, withKeepAlive } from '../src/operator/index.js';
+import { MqttTransport } from '../src/transport/mqtt/transport.js';
 import { ProxyPods } from '../test/e2e/support/proxy-pods.js';
 import { BROKERS } from '../test/support/brokers.js';
 import { ClientSpy } from '../test/support/client-spy.js';
-import { create, installCrds, parallel, startServer } from './cluster.js';
+import { create, installCrds, parallel, serverCpuMicros, startServer } from './cluster.js';
 
 const GOAL_PER_SECOND = 500;
 const NS = 'bench-mqtt';
@@ -155,6 +156,8 @@ async function main(): Promise<void> {
     );
 
     const writesBefore = client.writes().length;
+    const serverCpuBefore = await serverCpuMicros(server);
+    const operatorCpuBefore = process.cpuUsage();
     const start = performance.now();
     await create(
       admin,
@@ -181,17 +184,45 @@ async function main(): Promise<void> {
           const k = d.status?.update?.state ?? (succeeded(d) ? 'done' : 'none');
           states.set(k, (states.get(k) ?? 0) + 1);
         }
-        console.log(((performance.now() - start) / 1000).toFixed(1), JSON.stringify([...states]));
+        const pacing =
+          operator.transport instanceof MqttTransport
+            ? ` commands in flight ${operator.transport.commandsInFlight}, waiting ${operator.transport.commandsWaiting}`
+            : '';
+        console.log(((performance.now() - start) / 1000).toFixed(1), JSON.stringify([...states]) + pacing);
       }
       if (performance.now() - start > 300_000) throw new Error(`only ${done} of ${DEVICES} updated in 300 s`);
     }
     const seconds = (performance.now() - start) / 1000;
+    const operatorCpu = process.cpuUsage(operatorCpuBefore);
+    const serverCpu = (await serverCpuMicros(server)) - serverCpuBefore;
     const perSecond = DEVICES / seconds;
     const writes = client.writes().length - writesBefore;
     console.log(
       `result: ${DEVICES} updates in ${seconds.toFixed(2)} s = ${Math.round(perSecond)} updates/s ` +
         `(goal >= ${GOAL_PER_SECOND}) ${perSecond >= GOAL_PER_SECOND ? 'MET' : 'NOT MET'}; ` +
         `${(writes / DEVICES).toFixed(2)} operator API writes per update`,
+    );
+    if (process.env.BENCH_TRACE) {
+      const kinds = new Map<string, { count: number; bytes: number; failed: number }>();
+      for (const r of client.writes().slice(writesBefore)) {
+        const kind = `${r.method} ${r.path.replace(/\/namespaces\/[^/]+/, '').replace(/\/[^/]+(\/status)?$/, '/*$1')}`;
+        const k = kinds.get(kind) ?? { count: 0, bytes: 0, failed: 0 };
+        k.count++;
+        k.bytes += JSON.stringify(r.body ?? null).length;
+        if (!r.ok) k.failed++;
+        kinds.set(kind, k);
+      }
+      for (const [kind, k] of kinds) {
+        console.log(
+          `  ${kind}: ${k.count} writes (${k.failed} failed), ${Math.round(k.bytes / k.count)} bytes each`,
+        );
+      }
+    }
+    // CPU per update is what the load of other jobs on the machine leaves alone (this process is the
+    // operator, and the trace's list of the cache).
+    console.log(
+      `CPU per update: operator ${Math.round((operatorCpu.user + operatorCpu.system) / DEVICES)} µs, ` +
+        `API server ${Math.round(serverCpu / DEVICES)} µs`,
     );
   } finally {
     await pods?.close();

@@ -102,7 +102,9 @@ export function usageText(url: string, kubeconfigPath: string, dataDir: string |
  * The control plane is a workspace package the operator image leaves out, so it is loaded only when this
  * command runs; undefined when the package is absent.
  */
-async function loadControlPlane(): Promise<typeof import('@teams-device-operator/localcluster') | undefined> {
+export async function loadControlPlane(): Promise<
+  typeof import('@teams-device-operator/localcluster') | undefined
+> {
   try {
     return await import('@teams-device-operator/localcluster');
   } catch (error) {

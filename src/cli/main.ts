@@ -10,6 +10,10 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: 'print every update the operator would make for the YAML you commit, and when',
     load: () => import('./preview.js'),
   },
+  local: {
+    summary: 'run everything on this machine (control plane, broker, operator, proxies) with a live view',
+    load: () => import('./local.js'),
+  },
   run: {
     summary: 'run the operator against a cluster (KUBECONFIG or in-cluster)',
     load: () => import('./run.js'),

@@ -20,7 +20,8 @@
 //   controller (src/core eligibility: isHaltedIn). A halt is lifted declaratively by annotating the release
 //   `teamsdevices.io/rollout-resumed-at: "<RFC 3339 instant>"`: failures finished before it no longer count.
 // - Controllers that aggregate many devices (UpdatePlan, FirmwareRelease, DeviceProxyPool) are enqueued with a
-//   short delay on device changes (AGGREGATE_DEBOUNCE_MS), so a burst of device writes costs them one write.
+//   short delay on device changes and on the echo of their own status writes (AGGREGATE_DEBOUNCE_MS, see
+//   status-echo.ts), so a burst of device writes costs them one write.
 import type { Logger } from 'pino';
 import type {
   DeviceProxyPool,

@@ -122,6 +122,15 @@ export class ProxyConnection {
     await client.publishAsync(topic, payload, { qos: 1, retain });
   }
 
+  /**
+   * Publishes at QoS 0, without waiting for anything (mqtt.js queues it while disconnected). No callback on
+   * purpose: mqtt.js adds a `drain` listener per publish that has one while the socket is full, and removing
+   * thousands of them one by one cost the proxy more than the publishes.
+   */
+  publishAtMostOnce(topic: string, payload: string, retain = false): void {
+    this.client?.publish(topic, payload, { qos: 0, retain });
+  }
+
   /** Subscribes at QoS 1 in batches; refused topics are logged. */
   async subscribe(topics: readonly string[]): Promise<void> {
     const client = this.client;

@@ -46,6 +46,8 @@ export class Ledger {
   private readonly maxFinished: number;
   private readonly finished = new Map<string, FinishedCommand>();
   private readonly installedVersions = new Map<string, InstalledVersions>();
+  /** Finished commands recorded but not yet on disk: what stored() waits for. */
+  private readonly unsaved = new Map<string, Promise<void>>();
   private readonly clock: Clock;
   private timer: TimerHandle | undefined;
   private dirty = false;
@@ -125,7 +127,21 @@ export class Ledger {
       if (oldest.done) break;
       this.finished.delete(oldest.value);
     }
-    return this.changed(true);
+    const stored = this.changed(true);
+    this.unsaved.set(event.commandId, stored);
+    void stored.then(() => {
+      if (this.unsaved.get(event.commandId) === stored) this.unsaved.delete(event.commandId);
+    });
+    return stored;
+  }
+
+  /**
+   * Resolves once the final event of `commandId` is on disk (at once if it already is, or was never
+   * recorded): a redelivered command is answered from the ledger only then, so an operator never hears of a
+   * finish that a restart of this proxy would forget.
+   */
+  stored(commandId: string): Promise<void> {
+    return this.unsaved.get(commandId) ?? Promise.resolve();
   }
 
   /**

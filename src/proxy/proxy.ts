@@ -38,6 +38,7 @@ import type { ProxyConnection } from './connection.js';
 import type { CheckedArtifact, Driver, DriverListener } from './driver.js';
 import type { Ledger } from './ledger.js';
 import type { CommandResult, ProxyMetrics } from './metrics.js';
+import { PendingAccepts } from './pending-accepts.js';
 
 export interface DeviceProxyOptions {
   name: ProxyName;
@@ -83,6 +84,7 @@ export class DeviceProxy {
   private readonly ledger: Ledger;
   readonly driver: Driver;
   private readonly connection: ProxyConnection;
+  private readonly accepts: PendingAccepts;
   private config: PoolConfig | undefined;
   /** The devices this proxy serves now, by deviceId. */
   private readonly served = new Map<string, PoolDevice>();
@@ -109,6 +111,9 @@ export class DeviceProxy {
     this.metrics = options.metrics;
     this.ledger = options.ledger;
     this.log = options.logger.child({ proxy: this.key });
+    this.accepts = new PendingAccepts(options.realClock, (deviceId, event) =>
+      this.publishEvent(deviceId, event),
+    );
     this.driver = options.driver({
       state: (deviceId, state) => this.onDriverState(deviceId, state),
       event: (deviceId, event) => this.onDriverEvent(deviceId, event),
@@ -151,6 +156,7 @@ export class DeviceProxy {
   async stop(): Promise<void> {
     this.stopping = true;
     this.reassignTimer?.cancel();
+    this.accepts.clear();
     await this.driver.stop();
     await this.ledger.flush();
     await this.connection.stop({ topic: presenceTopic(this.name), payload: this.presence(false) });
@@ -287,6 +293,7 @@ export class DeviceProxy {
       if (commandId !== undefined) {
         this.busy.delete(id);
         this.running.delete(commandId);
+        this.accepts.drop(commandId);
         this.log.info({ deviceId: id, commandId }, 'device moved to another proxy during an update');
       }
     }
@@ -348,10 +355,12 @@ export class DeviceProxy {
     // it, a state is queued while disconnected, like the events, so it still goes out before the success
     // that follows it.
     if (!this.connectedOnce) return;
+    // QoS 0, retained: the operator subscribes states at QoS 0 anyway, so QoS 1 bought only the broker's
+    // PUBACK, a packet each way per state. A state lost with a dropped connection is published again on the
+    // next one (onConnect publishes every state), and an operator that hears `succeeded` before the new
+    // version waits for the device to report it.
     const message: DeviceStateMessage = { ...state, deviceId, proxy: this.key };
-    this.connection.publish(stateTopic(deviceId), encodeMessage(message), true).catch((err: unknown) => {
-      this.log.warn({ deviceId, error: (err as Error).message }, 'state not published');
-    });
+    this.connection.publishAtMostOnce(stateTopic(deviceId), encodeMessage(message), true);
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -369,13 +378,13 @@ export class DeviceProxy {
     if (finished && finished.deviceId === deviceId) {
       this.count('finished_before');
       log.info({ state: finished.event.state }, 'command already finished; its final event sent again');
-      this.publishEvent(deviceId, finished.event);
+      void this.ledger.stored(command.commandId).then(() => this.publishEvent(deviceId, finished.event));
       return;
     }
     const running = this.running.get(command.commandId);
     if (running && running.deviceId === deviceId) {
       this.count('running');
-      this.publishEvent(deviceId, running.last);
+      if (!this.accepts.release(command.commandId)) this.publishEvent(deviceId, running.last);
       return;
     }
     if (!this.served.has(deviceId)) {
@@ -411,7 +420,7 @@ export class DeviceProxy {
     this.running.set(command.commandId, { deviceId, last: accepted, receivedAt: this.realNow() });
     this.busy.set(deviceId, command.commandId);
     log.info({ update: `${command.component} ${command.version}` }, 'command accepted');
-    this.publishEvent(deviceId, accepted);
+    this.accepts.hold(deviceId, accepted);
     void this.run(deviceId, command, log);
   }
 
@@ -452,7 +461,7 @@ export class DeviceProxy {
 
   /**
    * An event of a command (from the driver, or the proxy's own fetch): repeats of the last one are dropped
-   * (the proxy already said accepted, and downloading 0 when it fetched), a final one is written to the
+   * (the proxy said or holds accepted, and downloading 0 when it fetched), a final one is written to the
    * ledger before it is published. Rejections are not recorded: a redelivery is judged again.
    */
   private onDriverEvent(deviceId: string, event: CommandEvent): void {
@@ -461,10 +470,13 @@ export class DeviceProxy {
       if (event.state === 'accepted') return;
       if (running.last.state === event.state && running.last.progress === event.progress) return;
       running.last = event;
+      this.accepts.release(event.commandId);
       this.publishEvent(deviceId, event);
       return;
     }
     if (running && running.deviceId === deviceId) {
+      // Finished within the grace: the final event says all that `accepted` would have.
+      this.accepts.drop(event.commandId);
       this.running.delete(event.commandId);
       if (this.busy.get(deviceId) === event.commandId) this.busy.delete(deviceId);
       this.metrics.commandDuration.observe(

@@ -34,6 +34,17 @@ describe('the proxy ledger', () => {
     expect(reopened.finishedEvent('c2')).to.equal(undefined);
   });
 
+  it('should say a finished command is stored only once a ledger opened after that would have it', async () => {
+    const ledger = await open();
+    void ledger.record('phone-1', succeeded('c1'));
+    // Known in memory at once (a redelivery is recognised), but not on disk until the debounced write.
+    expect(ledger.finishedEvent('c1')?.event.state).to.equal('succeeded');
+    await ledger.stored('c1');
+    const reopened = await open();
+    expect(reopened.finishedEvent('c1')?.event.state).to.equal('succeeded');
+    await ledger.stored('never-recorded');
+  });
+
   it('should keep the installed versions of each device across a reopen after flush', async () => {
     const ledger = await open();
     ledger.setInstalled('phone-1', { Firmware: '2.0.0', TeamsApp: null });

@@ -10,6 +10,7 @@ import { planSelects } from '../../core/rules/manual.js';
 import { indexPolicies, namespaceOf } from '../../core/rules/policies.js';
 import type { Reconciler } from '../../runtime/controller.js';
 import { applyStatus } from '../apply-status.js';
+import { changedBeyondStatus } from '../status-echo.js';
 import {
   AGGREGATE_DEBOUNCE_MS,
   type ControllerFactory,
@@ -60,7 +61,8 @@ function watchPlans(ctx: OperatorContext, enqueue: Enqueue): void {
   };
   informers.plans.addEventHandler({
     add: (plan) => enqueue(keyOf(plan)),
-    update: (_old, plan) => enqueue(keyOf(plan)),
+    // Its own status write coming back waits like a device change (../status-echo.ts).
+    update: (old, plan) => (changedBeyondStatus(old, plan) ? enqueue(keyOf(plan)) : later(keyOf(plan))),
   });
   informers.devices.addEventHandler({
     add: (device) => onDevice(device),

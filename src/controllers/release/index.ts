@@ -18,6 +18,7 @@ import { releaseAppliesTo } from '../../core/rules/applicability.js';
 import { indexPolicies } from '../../core/rules/policies.js';
 import type { Reconciler } from '../../runtime/controller.js';
 import { applyStatus } from '../apply-status.js';
+import { changedBeyondStatus } from '../status-echo.js';
 import {
   AGGREGATE_DEBOUNCE_MS,
   type ControllerFactory,
@@ -74,7 +75,8 @@ function watchReleases(ctx: OperatorContext, enqueue: Enqueue): void {
   const later = (key: string) => enqueue.after(key, AGGREGATE_DEBOUNCE_MS);
   informers.releases.addEventHandler({
     add: (release) => enqueue(keyOf(release)),
-    update: (_old, release) => enqueue(keyOf(release)),
+    update: (old, release) =>
+      changedBeyondStatus(old, release) ? enqueue(keyOf(release)) : later(keyOf(release)),
   });
   // A device counts for the releases that apply to it (before and after the change).
   const releasesOf = (...devices: TeamsDevice[]) => {
