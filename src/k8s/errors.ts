@@ -41,3 +41,22 @@ export const isAlreadyExists = (err: unknown): boolean =>
   statusCodeOf(err) === 409 && (err as ApiError).reason === 'AlreadyExists';
 /** 410: the resourceVersion a list or watch asked for is older than the server's history. */
 export const isGone = (err: unknown): boolean => statusCodeOf(err) === 410;
+
+/**
+ * 504 "Too large resource version": a list or watch from a resourceVersion the server has not reached (it
+ * lost its data, or is a new server on the old address). Like client-go's IsTooLargeResourceVersion: the
+ * ResourceVersionTooLarge cause, or the message of servers that send no causes.
+ */
+export function isResourceVersionTooLarge(err: unknown): boolean {
+  if (statusCodeOf(err) !== 504) return false;
+  const status = (err as { status?: ApiStatus }).status;
+  const causes = status?.details?.causes;
+  if (
+    Array.isArray(causes) &&
+    causes.some((c) => (c as { reason?: unknown })?.reason === 'ResourceVersionTooLarge')
+  ) {
+    return true;
+  }
+  const message = status?.message ?? (err as { message?: unknown }).message;
+  return typeof message === 'string' && /too large resource version/i.test(message);
+}

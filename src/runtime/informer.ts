@@ -2,7 +2,9 @@
 // - lists (in pages), replaces its cache (reporting adds, updates and deletes against what it had), then
 //   watches from the list's resourceVersion with bookmarks;
 // - a watch the server ends (or that stays quiet past its timeout) is resumed from the last resourceVersion;
-// - 410 Gone (history compacted) relists at once; any other error restarts with exponential backoff
+// - 410 Gone (history compacted) relists at once, and so does 504 "Too large resource version" (the server
+//   is behind the informer: it lost its data or was replaced, so the cache must be rebuilt from it, as
+//   client-go does); any other error restarts with exponential backoff
 //   (800 ms doubling to 30 s) on the clock, forever, until stop();
 // - hasSynced() is true once the first list is in the cache;
 // - with a `decode`, an object that does not decode is kept out of the cache (listers and indexes see only
@@ -17,7 +19,7 @@ import pino, { type Logger } from 'pino';
 import type { DecodeResult } from '../api/v1alpha1/decode.js';
 import { namespacedKey, objectKey } from '../api/v1alpha1/keys.js';
 import type { KubeClient, Query, WatchEventType } from '../k8s/client.js';
-import { ApiError, isGone } from '../k8s/errors.js';
+import { ApiError, type ApiStatus, isGone, isResourceVersionTooLarge } from '../k8s/errors.js';
 import type { KubeObject } from '../k8s/object.js';
 import { apiVersionOf, type ResourceRef, resourcePath } from '../k8s/resource.js';
 import { type Clock, RealClock, setTimerIn, sleep } from './clock.js';
@@ -156,6 +158,11 @@ export function dropManagedFields<T extends KubeObject>(obj: T): T {
 }
 
 /** The margin after the server-side watch timeout before the client ends a silent watch. */
+/** A resourceVersion as a number, when it is one (etcd's and the embedded server's are). */
+function numericVersion(rv: string): bigint | undefined {
+  return /^\d+$/.test(rv) ? BigInt(rv) : undefined;
+}
+
 export const WATCH_TIMEOUT_GRACE_MS = 30_000;
 
 export class Informer<T extends KubeObject> {
@@ -187,6 +194,7 @@ export class Informer<T extends KubeObject> {
   private resourceVersion = '';
   private synced = false;
   private syncWaiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
+  private readonly versionWaiters = new Set<{ rv: bigint; done: (caughtUp: boolean) => void }>();
   private state: InformerState = 'idle';
   private lists = 0;
   private errors = 0;
@@ -241,6 +249,7 @@ export class Informer<T extends KubeObject> {
     const waiters = this.syncWaiters;
     this.syncWaiters = [];
     for (const w of waiters) w.reject(new Error(`informer ${this.resource.plural} stopped before it synced`));
+    for (const waiter of this.versionWaiters) waiter.done(false);
   }
 
   hasSynced(): boolean {
@@ -292,6 +301,33 @@ export class Informer<T extends KubeObject> {
     return this.resourceVersion;
   }
 
+  /**
+   * Resolves true once the cache holds every change of its resource up to resourceVersion `rv` (a watch
+   * delivers changes in resourceVersion order, so the cache is then as fresh as a list at `rv`); false after
+   * `timeoutMs` on the clock, on abort, or for a resourceVersion that is not a number (then read the server).
+   */
+  waitForResourceVersion(rv: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    const wanted = numericVersion(rv ?? '');
+    if (wanted === undefined || signal?.aborted) return Promise.resolve(false);
+    const now = numericVersion(this.resourceVersion);
+    if (now !== undefined && now >= wanted) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const waiter = {
+        rv: wanted,
+        done: (caughtUp: boolean) => {
+          this.versionWaiters.delete(waiter);
+          timer.cancel();
+          signal?.removeEventListener('abort', onAbort);
+          resolve(caughtUp);
+        },
+      };
+      const onAbort = () => waiter.done(false);
+      const timer = setTimerIn(this.clock, timeoutMs, () => waiter.done(false));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.versionWaiters.add(waiter);
+    });
+  }
+
   stats(): InformerStats {
     return {
       state: this.state,
@@ -319,11 +355,14 @@ export class Informer<T extends KubeObject> {
         }
       } catch (err) {
         if (signal.aborted) break;
-        if (isGone(err)) {
+        const tooLarge = isResourceVersionTooLarge(err);
+        if (isGone(err) || tooLarge) {
           this.metrics?.restarted('gone');
           this.log.info(
             { resourceVersion: this.resourceVersion },
-            'resourceVersion expired (410 Gone); relisting',
+            tooLarge
+              ? 'resourceVersion ahead of the server (too large resource version); relisting'
+              : 'resourceVersion expired (410 Gone); relisting',
           );
           this.resourceVersion = '';
           goneInARow += 1;
@@ -381,7 +420,7 @@ export class Informer<T extends KubeObject> {
     }
     for (const key of this.invalid.keys()) if (!fresh.has(key)) this.invalid.delete(key);
     for (const [key, obj] of fresh) this.admit(key, obj);
-    this.resourceVersion = resourceVersion;
+    this.setResourceVersion(resourceVersion);
     this.log.debug({ items: items.length, resourceVersion }, 'listed');
     if (!this.synced) {
       this.synced = true;
@@ -431,13 +470,14 @@ export class Informer<T extends KubeObject> {
           (type, object) => {
             if (settled) return;
             if (type === 'ERROR') {
-              const status = object as { code?: number; message?: string; reason?: string };
+              const status = object as ApiStatus;
               finish(
                 new ApiError(status.code ?? 500, status.message ?? 'watch error', {
                   kind: 'Status',
                   ...(status.code === undefined ? {} : { code: status.code }),
                   ...(status.message === undefined ? {} : { message: status.message }),
                   ...(status.reason === undefined ? {} : { reason: status.reason }),
+                  ...(status.details === undefined ? {} : { details: status.details }),
                 }),
               );
               return;
@@ -468,7 +508,7 @@ export class Informer<T extends KubeObject> {
   private apply(type: WatchEventType, raw: T): void {
     const rv = raw.metadata?.resourceVersion;
     if (type === 'BOOKMARK') {
-      if (rv) this.resourceVersion = rv;
+      if (rv) this.setResourceVersion(rv);
       return;
     }
     if (type === 'DELETED') {
@@ -482,7 +522,15 @@ export class Informer<T extends KubeObject> {
       const obj = this.prepare(raw);
       if (obj) this.admit(objectKey(obj), obj);
     }
-    if (rv) this.resourceVersion = rv;
+    if (rv) this.setResourceVersion(rv);
+  }
+
+  private setResourceVersion(rv: string): void {
+    this.resourceVersion = rv;
+    if (this.versionWaiters.size === 0) return;
+    const now = numericVersion(rv);
+    if (now === undefined) return;
+    for (const waiter of this.versionWaiters) if (now >= waiter.rv) waiter.done(true);
   }
 
   /** The object with type meta, transformed; undefined (and logged) when the transform throws. */

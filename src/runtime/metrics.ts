@@ -136,7 +136,7 @@ export class OperatorMetrics {
     });
     this.informerRestarts = new Counter({
       name: `${METRIC_PREFIX}informer_restarts_total`,
-      help: 'Times an informer restarted its list/watch, by reason (gone: 410, error: anything else).',
+      help: 'Times an informer restarted its list/watch, by reason (gone: 410, or a resourceVersion ahead of the server; error: anything else).',
       labelNames: ['resource', 'reason'],
       registers,
     });

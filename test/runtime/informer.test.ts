@@ -95,6 +95,22 @@ describe('Informer against the embedded control plane', () => {
     expect(inf.stats()).to.include({ lists: 1, errors: 0, state: 'watching' });
   });
 
+  it('should say once its cache holds a write, and give up on a resourceVersion that never comes', async () => {
+    const clock = new FakeClock();
+    const inf = informer(clock, 'inf');
+    inf.start();
+    await inf.waitForSync();
+    const written = await create('inf', 'caught-up');
+    const caughtUp = await inf.waitForResourceVersion(written.metadata?.resourceVersion, 60_000);
+    expect(caughtUp).to.equal(true);
+    expect(inf.get('caught-up', 'inf')).to.not.equal(undefined);
+    const never = inf.waitForResourceVersion('99999999', 1_000);
+    await clock.advance(1_000);
+    expect(await never).to.equal(false);
+    expect(await inf.waitForResourceVersion('not-a-number', 1_000)).to.equal(false);
+    await remove('inf', 'caught-up');
+  });
+
   it('should watch every namespace when given none, and list and index by namespace', async () => {
     const inf = new Informer<Device>({
       client: fx.client(),

@@ -54,7 +54,7 @@ Options:
       --max-input-bytes N  Refuse input larger than N bytes in all (files and stdin together), e.g. 1Gi,
                        512Mi or 1048576. Default: ${formatBytes(DEFAULT_MAX_INPUT_BYTES)}.
       --max-objects N  Refuse input with more than N objects (YAML documents and List items). Default:
-                       ${DEFAULT_MAX_OBJECTS.toLocaleString('en-US')}; 100,000 TeamsDevices take about 1 GB of memory.
+                       ${DEFAULT_MAX_OBJECTS.toLocaleString('en-US')}; 100,000 TeamsDevices take about 700 MB of memory.
       --timings        Print the time of each phase (parse, admission, timeline, output) and the peak memory
                        to stderr.
   -h, --help           Show this help.

@@ -53,42 +53,48 @@ function keptPhaseWarnings(fleet: Fleet): string[] {
     );
 }
 
-export function buildFleet(objects: readonly RawObject[]): BuiltFleet {
-  const problems: string[] = [];
-  const seen = new Map<string, SourceRef>();
-  const unused = new Map<string, number>();
-  const count = (kind: string) => unused.set(kind, (unused.get(kind) ?? 0) + 1);
-  const fleet: Fleet = { devices: [], releases: [], policies: [], plans: [] };
+/** Builds the Fleet one object at a time, so the objects as read need not be kept until all are read. */
+export class FleetBuilder {
+  readonly #problems: string[] = [];
+  readonly #seen = new Map<string, SourceRef>();
+  readonly #unused = new Map<string, number>();
+  readonly #fleet: Fleet = { devices: [], releases: [], policies: [], plans: [] };
 
-  for (const { ref, value } of objects) {
+  #count(kind: string): void {
+    this.#unused.set(kind, (this.#unused.get(kind) ?? 0) + 1);
+  }
+
+  add({ ref, value }: RawObject): void {
+    const problems = this.#problems;
     const classified = classify(ref, value);
     if (classified.use === 'invalid') {
       problems.push(...classified.problems);
-      continue;
+      return;
     }
     if (classified.use === 'ignored') {
-      count(classified.kind);
-      continue;
+      this.#count(classified.kind);
+      return;
     }
     const { id } = classified;
-    const at = where(ref, id);
     const key = identityKey(id);
-    const first = seen.get(key);
+    const first = this.#seen.get(key);
     if (first) {
       problems.push(
-        `${at}: duplicate ${displayName(id)}: already defined in ${first.file} (${describeSource(first)})`,
+        `${where(ref, id)}: duplicate ${displayName(id)}: already defined in ${first.file} (${describeSource(first)})`,
       );
-      continue;
+      return;
     }
-    seen.set(key, ref);
+    this.#seen.set(key, ref);
 
     const admitted = admit(id.kind, classified.object);
     const objectProblems = [...admitted.problems, ...semanticProblems(id.kind, admitted.object)];
     if (objectProblems.length > 0) {
+      const at = where(ref, id);
       problems.push(...objectProblems.map((problem) => `${at}: ${problem}`));
-      continue;
+      return;
     }
     const object = admitted.object as unknown;
+    const fleet = this.#fleet;
     switch (id.kind) {
       case 'TeamsDevice':
         fleet.devices.push(object as TeamsDevice);
@@ -103,9 +109,24 @@ export function buildFleet(objects: readonly RawObject[]): BuiltFleet {
         fleet.plans.push(object as UpdatePlan);
         break;
       default:
-        count(id.kind);
+        this.#count(id.kind);
     }
   }
-  if (problems.length > 0) throw new UsageError(problems);
-  return { fleet, unused, warnings: [...missingPolicyWarnings(fleet), ...keptPhaseWarnings(fleet)] };
+
+  /** The fleet; throws a UsageError listing every problem of every object added. */
+  finish(): BuiltFleet {
+    if (this.#problems.length > 0) throw new UsageError(this.#problems);
+    const fleet = this.#fleet;
+    return {
+      fleet,
+      unused: this.#unused,
+      warnings: [...missingPolicyWarnings(fleet), ...keptPhaseWarnings(fleet)],
+    };
+  }
+}
+
+export function buildFleet(objects: readonly RawObject[]): BuiltFleet {
+  const builder = new FleetBuilder();
+  for (const object of objects) builder.add(object);
+  return builder.finish();
 }

@@ -4,7 +4,7 @@ import { extname, join } from 'node:path';
 import { type SourceRef, UsageError } from './errors.js';
 import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
 import { readInput } from './read.js';
-import { countDocumentMarkers, parseDocuments } from './yaml.js';
+import { countDocumentMarkers, eachDocument } from './yaml.js';
 
 export const STDIN = '-';
 const STDIN_NAME = '<stdin>';
@@ -104,10 +104,9 @@ function isListObject(value: Record<string, unknown>): boolean {
   return typeof kind === 'string' && kind.endsWith('List') && Array.isArray(value.items);
 }
 
-/** Parses one file's text: every YAML document, and the items of every `kind: List`. */
-export function parseText(file: string, text: string, objects: RawObject[] = []): RawObject[] {
-  parseDocuments(file, text).forEach((value, index) => {
-    const document = index + 1;
+/** Parses one file's text: every YAML document, and the items of every `kind: List`, each given to `take`. */
+export function eachObject(file: string, text: string, take: (object: RawObject) => void): void {
+  eachDocument(file, text, (value, document) => {
     if (value === null || value === undefined) return; // an empty document, e.g. after a trailing ---
     if (
       typeof value === 'object' &&
@@ -115,37 +114,54 @@ export function parseText(file: string, text: string, objects: RawObject[] = [])
       isListObject(value as Record<string, unknown>)
     ) {
       ((value as { items: unknown[] }).items ?? []).forEach((item, i) => {
-        objects.push({ ref: { file, document, item: i + 1 }, value: item });
+        take({ ref: { file, document, item: i + 1 }, value: item });
       });
       return;
     }
-    objects.push({ ref: { file, document }, value });
+    take({ ref: { file, document }, value });
   });
+}
+
+/** Parses one file's text: every YAML document, and the items of every `kind: List`. */
+export function parseText(file: string, text: string, objects: RawObject[] = []): RawObject[] {
+  eachObject(file, text, (object) => objects.push(object));
   return objects;
 }
 
 function tooMany(file: string, limits: InputLimits): UsageError {
   return new UsageError(
     `${file}: the input holds more than ${limits.maxObjects.toLocaleString('en-US')} objects (YAML documents ` +
-      'and List items); raise the limit with --max-objects if the memory allows (about 1 GB per 100,000 TeamsDevices)',
+      'and List items); raise the limit with --max-objects if the memory allows (about 700 MB per 100,000 TeamsDevices)',
   );
 }
 
+/**
+ * Reads every -f path. With `take`, each object is handed over as soon as it is parsed and not kept (so a
+ * large fleet's objects as read are not all alive at once) and `objects` stays empty; objects already
+ * handed over count for nothing when a later one is refused (the error is thrown).
+ */
 export async function loadInput(
   paths: readonly string[],
   limits: InputLimits = DEFAULT_LIMITS,
+  take?: (object: RawObject) => void,
 ): Promise<LoadedInput> {
   const warnings: string[] = [];
   const files = expandPaths(paths, warnings);
   const objects: RawObject[] = [];
+  let count = 0;
   const budget = { left: limits.maxInputBytes, limit: limits.maxInputBytes };
   for (const file of files) {
     const name = file === STDIN ? STDIN_NAME : file;
     const text = await readInput(name, file === STDIN ? undefined : file, budget);
     // Refused before parsing where the document markers already tell, so the parse cannot run out of memory.
-    if (objects.length + countDocumentMarkers(text) > limits.maxObjects + 1) throw tooMany(name, limits);
-    parseText(name, text, objects);
-    if (objects.length > limits.maxObjects) throw tooMany(name, limits);
+    if (count + countDocumentMarkers(text) > limits.maxObjects + 1) throw tooMany(name, limits);
+    // Past the limit the file is still parsed to its end, so a YAML error in it is the one reported.
+    eachObject(name, text, (object) => {
+      if (++count > limits.maxObjects) return;
+      if (take) take(object);
+      else objects.push(object);
+    });
+    if (count > limits.maxObjects) throw tooMany(name, limits);
   }
   return { files: files.map((file) => (file === STDIN ? STDIN_NAME : file)), objects, warnings };
 }

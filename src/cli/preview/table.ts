@@ -23,6 +23,22 @@ const HEADERS = { component: 'COMPONENT', change: 'FROM → TO', utc: 'UTC', loc
 const UTC_WIDTH = 16; // 2026-12-05 17:00
 const LOCAL_WIDTH = 15; // Sat 12-05 18:00
 
+/** Pushes `more` onto `lines` one by one: spread arguments overflow the stack past some 100,000. */
+function append(lines: string[], more: readonly string[]): void {
+  for (const line of more) lines.push(line);
+}
+
+/** The width of the widest text of the entries, the header's at least. */
+function widest(
+  header: string,
+  entries: readonly TimelineEntry[],
+  text: (e: TimelineEntry) => string,
+): number {
+  let max = width(header);
+  for (const entry of entries) max = Math.max(max, width(text(entry)));
+  return max;
+}
+
 function change(entry: TimelineEntry): string {
   const from = entry.fromVersion ?? '(unknown)';
   return entry.toVersion === null ? from : `${from} → ${entry.toVersion}`;
@@ -81,11 +97,26 @@ function namespaceSection(
     for (const entry of list) lines.push(...entryLines(entry, w));
   }
   const idle = devices.map((d) => d.metadata.name).filter((name) => !byDevice.has(name));
-  if (idle.length > 0) lines.push(...hang('no update in this period: ', idle.sort().join(', ')));
+  if (idle.length > 0) append(lines, hang('no update in this period: ', idle.sort().join(', ')));
   return lines;
 }
 
+/** Lines of the table joined this many at a time: chunks of about a megabyte. */
+const CHUNK_LINES = 10_000;
+
+/** The table in chunks of whole lines, each ending in a newline; joined they are renderTable. */
+export function* tableChunks(input: TableInput): Generator<string> {
+  const lines = tableLines(input);
+  for (let i = 0; i < lines.length; i += CHUNK_LINES) {
+    yield `${lines.slice(i, i + CHUNK_LINES).join('\n')}\n`;
+  }
+}
+
 export function renderTable(input: TableInput): string {
+  return [...tableChunks(input)].join('');
+}
+
+function tableLines(input: TableInput): string[] {
   const entries = sortRows(input.entries);
   const days = Math.round((input.until.getTime() - input.now.getTime()) / MS_PER_DAY);
   const lines = [
@@ -102,8 +133,8 @@ export function renderTable(input: TableInput): string {
     lines.push(...hang('Read, not planned with: ', kinds.join(', ')));
   }
   const w: Widths = {
-    component: Math.max(width(HEADERS.component), ...entries.map((e) => width(e.component))),
-    change: Math.max(width(HEADERS.change), ...entries.map((e) => width(change(e)))),
+    component: widest(HEADERS.component, entries, (e) => e.component),
+    change: widest(HEADERS.change, entries, change),
   };
   const namespaces = [
     ...new Set([...input.devices.map((d) => d.metadata.namespace ?? ''), ...entries.map((e) => e.namespace)]),
@@ -113,9 +144,10 @@ export function renderTable(input: TableInput): string {
       .filter((d) => d.metadata.namespace === namespace)
       .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
     const own = entries.filter((e) => e.namespace === namespace);
-    lines.push('', ...namespaceSection(namespace, own, devices, w));
+    lines.push('');
+    append(lines, namespaceSection(namespace, own, devices, w));
   }
   if (namespaces.length === 0) lines.push('', 'No TeamsDevices in the input.');
   lines.push('', ...renderSummary(entries, input.devices));
-  return `${lines.join('\n')}\n`;
+  return lines;
 }

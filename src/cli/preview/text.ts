@@ -3,9 +3,12 @@ import { DateTime } from 'luxon';
 
 export const MAX_WIDTH = 120;
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** Width in terminal columns; the output uses only single-width characters. */
 export function width(text: string): number {
-  return [...text].length;
+  // Code points: UTF-16 units but for the pairs outside the Basic Multilingual Plane.
+  return SURROGATE.test(text) ? [...text].length : text.length;
 }
 
 export function pad(text: string, columns: number): string {
@@ -16,13 +19,26 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** The core's times: `2026-12-05T17:00:00Z` (UTC) and `2026-12-05T18:00:00+01:00` (local), with seconds. */
+const CORE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}):\d{2}(?:Z|[+-]\d{2}:\d{2})$/;
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
 /** `2026-12-05 17:00` for an instant in UTC. */
 export function formatUtc(iso: string): string {
+  // Read off the text when it has the core's shape: a fleet has hundreds of thousands of them.
+  const match = iso.endsWith('Z') ? CORE_TIME.exec(iso) : null;
+  if (match) return `${match[1]}-${match[2]}-${match[3]} ${match[4]}`;
   return DateTime.fromISO(iso, { zone: 'utc' }).toFormat('yyyy-LL-dd HH:mm');
 }
 
 /** `Sat 12-05 18:00`: the wall-clock time in the device's zone, with its weekday. */
 export function formatLocal(iso: string): string {
+  const match = CORE_TIME.exec(iso);
+  if (match) {
+    const weekday =
+      WEEKDAYS[new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))).getUTCDay()];
+    if (weekday !== undefined) return `${weekday} ${match[2]}-${match[3]} ${match[4]}`;
+  }
   return DateTime.fromISO(iso, { setZone: true, locale: 'en-US' }).toFormat('ccc LL-dd HH:mm');
 }
 

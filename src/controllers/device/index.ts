@@ -4,13 +4,16 @@
 // - gather (gather.ts): the device, its policy, the plans of its namespace that select it and the releases,
 //   from the informer caches; what the device last said, from the transport (DeviceStateStore); the slots;
 // - decide: src/core/device/decide.ts decideDevice, the same rules as planTimeline;
-// - apply (apply.ts): status first (Sent before the command goes out), then the slot, transport.send, then
-//   Events and metrics.
+// - apply (apply.ts): status first (Sent before the command goes out: the claim), then the slot,
+//   transport.send, then Events and metrics. A new claim is first checked against maxConcurrentUpdates as the
+//   API server counts it, so operators running side by side hold the cap together (claim.ts).
 
-import { objectKey } from '../../api/v1alpha1/index.js';
+import { objectKey, type TeamsDevice } from '../../api/v1alpha1/index.js';
 import { isInFlight } from '../../core/device/progress.js';
+import { namespaceOf } from '../../core/rules/policies.js';
 import type { ControllerFactory, ControllerRegistration, Enqueue, OperatorContext } from '../types.js';
 import { DeviceApplier } from './apply.js';
+import { ClaimCheck } from './claim.js';
 import { UpdateExecutor } from './executor.js';
 import { DeviceGatherer } from './gather.js';
 import { deviceMetrics } from './metrics.js';
@@ -55,11 +58,26 @@ export function createDeviceController(
   });
   const gatherer = new DeviceGatherer(informers, executor.store, slots, executor.presence, reconcilerOptions);
   const applier = new DeviceApplier(ctx, executor, written, slots, deviceMetrics(ctx.metrics?.registry));
-  const reconciler = new DeviceReconciler(ctx, { gatherer, applier, slots, written }, reconcilerOptions);
+  const claims = new ClaimCheck(ctx);
+  const reconciler = new DeviceReconciler(
+    ctx,
+    { gatherer, applier, slots, written, claims },
+    reconcilerOptions,
+  );
   // Kept up to date from the start, whatever watch() subscribes: the deviceId index and the catalog.
+  const observe = (device: TeamsDevice) => {
+    if (isInFlight(device.status?.update))
+      slots.observeInFlight(namespaceOf(device.metadata), objectKey(device));
+  };
   informers.devices.addEventHandler({
-    add: (device) => executor.ids.set(device),
-    update: (_old, device) => executor.ids.set(device),
+    add: (device) => {
+      executor.ids.set(device);
+      observe(device);
+    },
+    update: (_old, device) => {
+      executor.ids.set(device);
+      observe(device);
+    },
     delete: (device) => executor.ids.delete(device),
   });
   const invalidate = () => gatherer.invalidateCatalog();

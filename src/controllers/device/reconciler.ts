@@ -1,15 +1,19 @@
 // The TeamsDevice reconciler: gather (gather.ts) -> decide (src/core decideDevice) -> apply (apply.ts), with
-// the retry of a status write that loses a 409 race and the slot bookkeeping around it (slots.ts).
-import { type TeamsDevice, TeamsDeviceKind } from '../../api/v1alpha1/index.js';
-import { type DeviceDecisionOptions, decideDevice } from '../../core/device/decide.js';
+// the retry of a status write that loses a 409 race, the slot bookkeeping around it (slots.ts), and the check
+// of a new claim against the cap before its command goes out (claim.ts).
+import type { TeamsDevice } from '../../api/v1alpha1/index.js';
+import {
+  type DeviceDecisionInput,
+  type DeviceDecisionOptions,
+  decideDevice,
+} from '../../core/device/decide.js';
 import { namespaceOf } from '../../core/rules/policies.js';
-import { isNotFound } from '../../k8s/errors.js';
-import { resourceOfKind, resourcePath } from '../../k8s/resource.js';
 import { retryOnConflict } from '../../k8s/retry.js';
 import type { ReconcileContext, ReconcileOutcome, Reconciler } from '../../runtime/controller.js';
 import { splitKey } from '../../runtime/informer.js';
 import type { OperatorContext } from '../types.js';
 import type { DeviceApplier, StatusWrite } from './apply.js';
+import { type ClaimCheck, claimRetryAfterMs, isNewClaim, readDevice } from './claim.js';
 import type { DeviceGatherer } from './gather.js';
 import type { UpdateSlots } from './slots.js';
 import type { WrittenObjects } from './written.js';
@@ -20,13 +24,12 @@ export interface DeviceReconcilerOptions extends DeviceDecisionOptions {
   conflictAttempts?: number;
 }
 
-const DEVICES = resourceOfKind(TeamsDeviceKind);
-
 export interface DeviceReconcilerParts {
   gatherer: DeviceGatherer;
   applier: DeviceApplier;
   slots: UpdateSlots;
   written: WrittenObjects;
+  claims: ClaimCheck;
 }
 
 export class DeviceReconciler implements Reconciler {
@@ -34,13 +37,20 @@ export class DeviceReconciler implements Reconciler {
   private readonly applier: DeviceApplier;
   private readonly slots: UpdateSlots;
   private readonly written: WrittenObjects;
+  private readonly claims: ClaimCheck;
 
   constructor(
     private readonly ctx: Pick<OperatorContext, 'client' | 'clock' | 'informers'>,
     parts: DeviceReconcilerParts,
     private readonly options: DeviceReconcilerOptions = {},
   ) {
-    ({ gatherer: this.gatherer, applier: this.applier, slots: this.slots, written: this.written } = parts);
+    ({
+      gatherer: this.gatherer,
+      applier: this.applier,
+      slots: this.slots,
+      written: this.written,
+      claims: this.claims,
+    } = parts);
   }
 
   /** Releases changed: the next reconcile builds a new catalog. */
@@ -59,14 +69,18 @@ export class DeviceReconciler implements Reconciler {
     if (!cached) return this.gone(namespace, key);
     let reserved = false;
     let write: StatusWrite | undefined;
+    let input: DeviceDecisionInput | undefined;
     try {
       write = await retryOnConflict(
         async (attempt) => {
-          const device = attempt === 1 ? cached : await this.readLive(key, rc.signal);
+          const { name } = splitKey(key);
+          const device =
+            attempt === 1 ? cached : await readDevice(this.ctx.client, namespace, name, rc.signal);
           if (!device) return undefined;
           // From the slot check in gather to the reservation: no await, so the slot is still free (slots.ts).
           const now = this.ctx.clock.now();
-          const decision = decideDevice(this.gatherer.input(key, device, now));
+          input = this.gatherer.input(key, device, now);
+          const decision = decideDevice(input);
           if (decision.inFlight && this.slots.reserve(namespaceOf(device.metadata), key)) reserved = true;
           return this.applier.writeStatus(key, device, decision, now, rc.signal);
         },
@@ -78,6 +92,10 @@ export class DeviceReconciler implements Reconciler {
       throw err;
     }
     if (!write) return this.gone(namespace, key);
+    if (input && isNewClaim(write)) {
+      const withdrawn = await this.withdrawOverCap(key, namespace, write, input, rc);
+      if (withdrawn !== 'keep') return withdrawn;
+    }
     return this.applier.afterWrite(key, namespace, write, rc.log);
   }
 
@@ -88,14 +106,29 @@ export class DeviceReconciler implements Reconciler {
     return undefined;
   }
 
-  /** The device as the API server has it now (only after a write lost a 409 race); undefined when gone. */
-  private async readLive(key: string, signal: AbortSignal): Promise<TeamsDevice | undefined> {
-    const { namespace, name } = splitKey(key);
-    try {
-      return await this.ctx.client.get<TeamsDevice>(resourcePath(DEVICES, { namespace, name }), signal);
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
+  /**
+   * A new claim is checked against the cap as the API server counts it (claim.ts); over it, the claim is
+   * withdrawn, nothing is sent, and the device is decided again after a random delay.
+   */
+  private async withdrawOverCap(
+    key: string,
+    namespace: string,
+    write: StatusWrite,
+    input: DeviceDecisionInput,
+    rc: ReconcileContext,
+  ): Promise<ReconcileOutcome | 'keep'> {
+    const limit = input.policy.maxConcurrentUpdates;
+    const inFlight = await this.claims.inFlight(namespace, write.object, rc.signal);
+    if (inFlight <= limit) return 'keep';
+    const waiting = decideDevice({ ...input, slotAvailable: false });
+    this.written.remember(key, write.device, write.object, this.ctx.informers.devices.getByKey(key));
+    const withdrawn = await this.claims.withdraw(write.object, waiting.status, rc.signal);
+    if (withdrawn) this.written.remember(key, write.object, withdrawn);
+    this.slots.settle(namespace, key, 'wait');
+    rc.log.info(
+      { commandId: write.decision.send?.commandId, inFlight, maxConcurrentUpdates: limit },
+      'update claim withdrawn: another operator took the last slot',
+    );
+    return { requeueAfterMs: claimRetryAfterMs() };
   }
 }

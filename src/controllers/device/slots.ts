@@ -9,6 +9,9 @@
 //   write (an await) comes only after the slot is held;
 // - after the write, settle() with what the decision says (slotOutcome): hold the slot, give it back, or wait
 //   for one; a deleted device is forgotten. Giving a slot back wakes the devices waiting in the namespace.
+// A device the cache shows in flight holds a slot as well (observeInFlight), whoever claimed it: with two
+// operators side by side, each then claims only what its cache shows free, and the check of claim.ts settles
+// the rare race between them.
 import type { DeviceDecision } from '../../core/device/decide.js';
 
 export interface SlotOptions {
@@ -52,10 +55,14 @@ export class UpdateSlots {
     return set;
   }
 
-  /** Whether `key` holds a slot or one is free under `limit`. Reserve in the same synchronous stretch. */
+  /**
+   * Whether a slot is free under `limit` for `key`, counting every other holder (its own slot, if it holds
+   * one, stays its own). Reserve in the same synchronous stretch. Holders seen in the cache may make the
+   * others more than `limit`: then there is no slot, even for a key that holds one.
+   */
   available(namespace: string, key: string, limit: number): boolean {
     const set = this.slots(namespace);
-    return set.has(key) || set.size < limit;
+    return set.size - (set.has(key) ? 1 : 0) < limit;
   }
 
   /**
@@ -68,6 +75,14 @@ export class UpdateSlots {
     set.add(key);
     this.waiting.get(namespace)?.delete(key);
     return taken;
+  }
+
+  /**
+   * The cache shows `key` in flight (perhaps claimed by another operator): it holds a slot here too until a
+   * reconcile of it settles otherwise. Only ever adds, so a stale event never frees a slot being claimed.
+   */
+  observeInFlight(namespace: string, key: string): void {
+    this.slots(namespace).add(key);
   }
 
   /** Brings the slot of `key` to `outcome` and returns the slots now held in the namespace. */

@@ -26,6 +26,18 @@ describe('UpdateSlots', () => {
     expect(slots.available('ns', 'ns/c', 2)).to.equal(true);
   });
 
+  it('should count a device another operator put in flight and give no slot while others fill the limit', () => {
+    const slots = new UpdateSlots({ inFlight: () => ['ns/a'], wake: () => {} });
+    slots.reserve('ns', 'ns/b');
+    // Seen in flight in the cache (claimed elsewhere), then its claim was withdrawn: its own hold is stale.
+    slots.observeInFlight('ns', 'ns/c');
+    expect(slots.inUse('ns')).to.equal(3);
+    expect(slots.available('ns', 'ns/c', 2)).to.equal(false);
+    expect(slots.available('ns', 'ns/d', 3)).to.equal(false);
+    slots.settle('ns', 'ns/c', 'wait');
+    expect(slots.available('ns', 'ns/d', 3)).to.equal(true);
+  });
+
   it('should count namespaces apart', () => {
     const slots = new UpdateSlots({ inFlight: () => [], wake: () => {} });
     slots.reserve('berlin', 'berlin/a');
